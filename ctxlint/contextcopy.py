@@ -1,0 +1,102 @@
+"""Is a callable going to run in a copied context? (SPEC "copied-context callable")
+
+Yes for `<ctx>.run` where `<ctx>` is `contextvars.copy_context()` or a name bound to it;
+`functools.partial` of such; a lambda or nested function whose body only calls such; and a
+call to a context wrapper (a project function found by the project pass, or configured).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+import libcst as cst
+
+from ctxlint.model import SemanticModel
+from ctxlint.project import ProjectFacts
+from ctxlint.semantics import concurrency as sem
+from ctxlint.syntax import attribute_name, positional
+
+# A receiver named like a context (`ctx.run`, `self._context.run`, `request_ctx.run`)
+# whose value cannot be resolved: the author chose a context deliberately.
+_CONTEXT_LIKE_NAME = re.compile(r"(^|_)(ctx|context)$", re.IGNORECASE)
+
+
+def is_context_run(node: cst.CSTNode, model: SemanticModel) -> bool:
+    """`<Context>.run` with the receiver a copied (or deliberately chosen) context."""
+    if not (isinstance(node, cst.Attribute) and node.attr.value == "run"):
+        return False
+    receiver_path = model.resolve(node.value)
+    if receiver_path == sem.COPY_CONTEXT + "()":
+        return True
+    if receiver_path is None:
+        name = attribute_name(node.value)
+        return name is not None and bool(_CONTEXT_LIKE_NAME.search(name))
+    return False
+
+
+def copied_context_name(node: cst.CSTNode, model: SemanticModel) -> Optional[str]:
+    """For `ctx.run` with `ctx` a name bound to `copy_context()`, the name `ctx`."""
+    if (
+        isinstance(node, cst.Attribute)
+        and node.attr.value == "run"
+        and isinstance(node.value, cst.Name)
+        and model.resolve(node.value) == sem.COPY_CONTEXT + "()"
+    ):
+        return node.value.value
+    return None
+
+
+def runs_in_copied_context(node: cst.CSTNode, model: SemanticModel, facts: ProjectFacts, depth: int = 0) -> bool:
+    if depth > 3:
+        return False
+    if is_context_run(node, model):
+        return True
+    if isinstance(node, cst.Call):
+        callee = model.resolve(node.func)
+        if callee == sem.PARTIAL:
+            first = positional(node, 0)
+            return first is not None and runs_in_copied_context(first.value, model, facts, depth + 1)
+        name = attribute_name(node.func)
+        if name is not None and name in facts.context_wrappers:
+            return True
+        return False
+    if isinstance(node, cst.Lambda):
+        return _only_calls_context_run(node.body, model, facts, depth)
+    if isinstance(node, cst.Name):
+        binding = model.lookup(node.value)
+        if binding is not None and isinstance(binding.node, cst.FunctionDef):
+            return _function_only_calls_context_run(binding.node, model, facts, depth)
+        if binding is not None and isinstance(binding.node, cst.BaseExpression):
+            return runs_in_copied_context(binding.node, model, facts, depth + 1)
+    return False
+
+
+def _only_calls_context_run(expression: cst.CSTNode, model: SemanticModel, facts: ProjectFacts, depth: int) -> bool:
+    return isinstance(expression, cst.Call) and runs_in_copied_context(expression.func, model, facts, depth + 1)
+
+
+def _function_only_calls_context_run(
+    function: cst.FunctionDef, model: SemanticModel, facts: ProjectFacts, depth: int
+) -> bool:
+    body = function.body
+    statements = body.body if isinstance(body, cst.IndentedBlock) else [body]
+    calls = 0
+    for statement in statements:
+        smalls = statement.body if isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)) else None
+        if smalls is None:
+            return False
+        for small in smalls:
+            value = small.value if isinstance(small, (cst.Expr, cst.Return)) else None
+            if value is None:
+                if isinstance(small, cst.Pass) or (
+                    isinstance(small, cst.Expr) and isinstance(small.value, cst.SimpleString)
+                ):
+                    continue
+                return False
+            if isinstance(value, cst.SimpleString):
+                continue  # docstring
+            if not _only_calls_context_run(value, model, facts, depth):
+                return False
+            calls += 1
+    return calls > 0

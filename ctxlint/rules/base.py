@@ -1,0 +1,171 @@
+"""The rule base class: what a rule declares, and how it reports.
+
+A rule is a LibCST visitor (`visit_<Node>` / `leave_<Node>` methods) that declares its
+code, name, status, fix availability, the trigger tokens the engine's gate looks for, its
+documentation and two examples that double as tests. Rules never parse, read files,
+read config or print: they get a `FileContext` and call `report`.
+"""
+
+from __future__ import annotations
+
+import inspect
+import textwrap
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Optional, Sequence
+
+import libcst as cst
+
+if TYPE_CHECKING:
+    from ctxlint.model import SemanticModel
+    from ctxlint.project import ProjectFacts
+    from ctxlint.settings import Settings
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """A fix: replace `old` with `new` (LibCST nodes), adding `imports` if missing."""
+
+    old: cst.CSTNode
+    new: cst.CSTNode
+    applicability: str  # "safe" | "unsafe"
+    title: str
+    imports: tuple[str, ...] = ()
+
+
+@dataclass
+class Report:
+    rule: type["Rule"]
+    node: cst.CSTNode
+    message: str
+    fix: Optional[Replacement] = None
+    related: Sequence[tuple[cst.CSTNode, str]] = ()
+
+
+@dataclass
+class FileContext:
+    """Everything a rule may know about the file it is visiting."""
+
+    path: str
+    model: "SemanticModel"
+    settings: "Settings"
+    facts: "ProjectFacts"
+    reports: list[Report] = field(default_factory=list)
+    memo: dict[str, Any] = field(default_factory=dict)  # shared per-file analyses
+
+    @property
+    def target_version(self) -> tuple[int, int]:
+        return self.settings.target_version
+
+
+_REGISTRY: dict[str, type["Rule"]] = {}
+
+
+class Rule(cst.BatchableCSTVisitor):
+    """## What it does
+    (each rule's docstring starts here, with ruff's section headings)
+    """
+
+    code: ClassVar[str] = ""
+    name: ClassVar[str] = ""
+    preview: ClassVar[bool] = False
+    fix: ClassVar[str] = "none"  # "none" | "safe" | "unsafe"
+    # The gate parses a file only if its text contains one of `triggers` and, for each
+    # group in `requires`, one token of that group. Must be conservative: a file lacking
+    # them can never produce this rule's finding.
+    triggers: ClassVar[tuple[str, ...]] = ()
+    requires: ClassVar[tuple[tuple[str, ...], ...]] = ()
+    opentelemetry_only: ClassVar[bool] = False
+    example: ClassVar[str] = ""  # code that is reported (documentation and test)
+    use_instead: ClassVar[str] = ""  # the same code written correctly (never reported)
+    fix_doc: ClassVar[str] = "None."
+    known_limits: ClassVar[str] = "None known."
+    engine_only: ClassVar[bool] = False  # CTX0xx: produced by the engine, never walked
+
+    _visitor_method_names: ClassVar[tuple[str, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._visitor_method_names = tuple(
+            name
+            for name, member in inspect.getmembers(cls, inspect.isfunction)
+            if (name.startswith("visit_") or name.startswith("leave_"))
+            and not getattr(member, "_is_no_op", False)
+        )
+        if cls.code:
+            if cls.code in _REGISTRY:
+                raise RuntimeError(f"duplicate rule code {cls.code}")
+            _REGISTRY[cls.code] = cls
+
+    def __init__(self, context: FileContext) -> None:
+        super().__init__()
+        self.context = context
+        self.model = context.model
+
+    @classmethod
+    def visitor_method_names(cls) -> tuple[str, ...]:
+        return cls._visitor_method_names
+
+    def report(
+        self,
+        node: cst.CSTNode,
+        message: str,
+        *,
+        fix: Optional[Replacement] = None,
+        related: Sequence[tuple[cst.CSTNode, str]] = (),
+    ) -> None:
+        self.context.reports.append(Report(type(self), node, message, fix, tuple(related)))
+
+    def module_reference(self, module: str) -> tuple[str, tuple[str, ...]]:
+        """How fix code can name `module`: an existing import alias, else `import module`."""
+        for name, binding in self.model.module_scope.bindings.items():
+            if binding.path == module and isinstance(binding.node, cst.ImportAlias):
+                return name, ()
+        return module, (module,)
+
+    # ------------------------------------------------------------------ docs
+
+    @classmethod
+    def status(cls) -> str:
+        return "preview" if cls.preview else "default"
+
+    @classmethod
+    def summary(cls) -> str:
+        """The first sentence of "What it does"."""
+        text = cls.section("What it does")
+        return text.split("\n\n")[0].replace("\n", " ").strip()
+
+    @classmethod
+    def section(cls, heading: str) -> str:
+        doc = inspect.cleandoc(cls.__doc__ or "")
+        parts = doc.split("## ")
+        for part in parts:
+            title, _, body = part.partition("\n")
+            if title.strip().rstrip("?") == heading.rstrip("?"):
+                return body.strip()
+        return ""
+
+    @classmethod
+    def documentation(cls) -> str:
+        """The rule's full docs, in ruff's section order plus Fix and Known limits."""
+
+        def code_block(source: str) -> str:
+            return "```python\n" + textwrap.dedent(source).strip("\n") + "\n```"
+
+        return "\n\n".join(
+            [
+                f"# {cls.code} {cls.name} ({cls.status()}, fix: {cls.fix})",
+                "## What it does\n" + cls.section("What it does"),
+                "## Why is this bad?\n" + cls.section("Why is this bad"),
+                "## Example\n" + code_block(cls.example),
+                "## Use instead\n" + code_block(cls.use_instead),
+                "## Fix\n" + textwrap.dedent(cls.fix_doc).strip(),
+                "## Known limits\n" + textwrap.dedent(cls.known_limits).strip(),
+            ]
+        ) + "\n"
+
+
+def registry() -> dict[str, type[Rule]]:
+    """All registered rules by code (importing every rule family first)."""
+    import ctxlint.rules  # noqa: F401  (registers the families)
+
+    return dict(sorted(_REGISTRY.items()))

@@ -1,0 +1,1 @@
+"""(rule family module: filled in by its issue)"""

@@ -1,0 +1,579 @@
+"""CTX2xx: context not carried into concurrent work (threads, executors, processes)."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from ctxlint.contextcopy import copied_context_name, is_context_run, runs_in_copied_context
+from ctxlint.entrypoints import parent_context_reason
+from ctxlint.rules.base import Replacement, Rule
+from ctxlint.semantics import concurrency as sem
+from ctxlint.syntax import argument, attribute_name, is_none, keyword, positional, source
+
+
+def _version(version: tuple[int, int]) -> str:
+    return f"py{version[0]}{version[1]}"
+
+
+class _ContextCarryingRule(Rule):
+    """Shared by the thread and executor rules: instrumentation exemption and fix nodes."""
+
+    def instrumentation_verdict(self) -> tuple[bool, str]:
+        """(skip the finding, note to add to the message) given ThreadingInstrumentor."""
+        facts = self.context.facts
+        if facts.instrumentation("threading") is None:
+            return False, ""
+        if not facts.context_vars:
+            return True, ""
+        names = ", ".join(sorted(facts.context_vars)[:3])
+        return False, f" (ThreadingInstrumentor carries only the OpenTelemetry context, not the project's ContextVars: {names})"
+
+    def copy_context_run(self) -> tuple[cst.BaseExpression, tuple[str, ...]]:
+        name, imports = self.module_reference("contextvars")
+        return cst.parse_expression(f"{name}.copy_context().run"), imports
+
+    def covered(self, callable_node: cst.CSTNode) -> bool:
+        return runs_in_copied_context(callable_node, self.model, self.context.facts)
+
+
+class ThreadWithoutContext(_ContextCarryingRule):
+    """## What it does
+    Reports `threading.Thread(target=f)`, `threading.Timer(t, f)` and
+    `_thread.start_new_thread(f, ...)` where `f` does not run in a copied context.
+
+    ## Why is this bad?
+    On Python 3.9-3.13, and on 3.14 GIL builds, a new thread starts with an *empty*
+    `contextvars` context. The request id in your logging ContextVar, the tenant, and the
+    current OpenTelemetry span are all gone inside `f`: its logs lose their request id and
+    its spans start a new, disconnected trace.
+    """
+
+    code = "CTX201"
+    name = "thread-without-context"
+    fix = "unsafe"
+    triggers = ("Thread", "Timer", "start_new")
+    example = """
+    import threading
+
+    def handle(request):
+        threading.Thread(target=send_audit_log, args=(request.id,)).start()
+    """
+    use_instead = """
+    import contextvars
+    import threading
+
+    def handle(request):
+        ctx = contextvars.copy_context()
+        threading.Thread(target=ctx.run, args=(send_audit_log, request.id)).start()
+    """
+    fix_doc = """
+    Unsafe: rewrites to `target=contextvars.copy_context().run, args=(f, *args)` and adds
+    `import contextvars` if needed. The thread then sees the values current at the call,
+    which is what you want for request context but changes behaviour if `f` relied on an
+    empty context.
+    """
+    known_limits = """
+    On Python 3.14+ `Thread(context=...)` is accepted (target-version py314). A target
+    `<name>.run` whose receiver is named like a context (`ctx`, `self._context`) is trusted.
+    With `ThreadingInstrumentor` and no project ContextVars the finding is dropped, because
+    the instrumentor carries the OpenTelemetry context. `_thread.start_new_thread` is never
+    covered by the instrumentor.
+    """
+
+    def visit_Call(self, node: cst.Call) -> None:
+        path = self.model.resolve(node.func)
+        spec = sem.THREAD_STARTERS.get(path or "")
+        if spec is None:
+            return
+        target = argument(node, *spec)
+        if target is None or is_none(target.value) or self.covered(target.value):
+            return
+        note = ""
+        context_arg = keyword(node, "context")
+        if context_arg is not None and path == sem.THREAD_CLASS:
+            if self.context.target_version >= sem.THREAD_CONTEXT_PARAMETER_SINCE:
+                return
+            note = (
+                f" (`Thread(context=...)` needs Python 3.14; target-version is "
+                f"{_version(self.context.target_version)})"
+            )
+        if path != "_thread.start_new_thread" and path != "_thread.start_new":
+            skip, instrumented_note = self.instrumentation_verdict()
+            if skip:
+                return
+            note += instrumented_note
+        starter = path.rsplit(".", 1)[-1]
+        function = source(target.value)
+        message = (
+            f"`{starter}` runs `{function}` with an empty context, losing contextvars and the "
+            f"current span; pass `target=contextvars.copy_context().run, args=({function}, ...)`{note}"
+        )
+        self.report(node, message, fix=self._fix(node, path, target))
+
+    def _fix(self, node: cst.Call, path: str, target: cst.Arg) -> Optional[Replacement]:
+        args_keyword, args_position = {
+            "threading.Thread": ("args", 3),
+            "threading.Timer": ("args", 2),
+        }.get(path, ("args", 1))
+        if path.startswith("_thread."):
+            args_keyword = "__positional_only__"
+        args_arg = argument(node, args_keyword, args_position)
+        if args_arg is None and path.startswith("_thread."):
+            return None
+        if target.keyword is None and path == sem.THREAD_CLASS:
+            return None  # positional `group, target` calls are rare; leave them to a human
+        run, imports = self.copy_context_run()
+        packed = _prepend_to_args(target.value, args_arg.value if args_arg else None)
+        new_args = []
+        for arg in node.args:
+            if arg is target:
+                new_args.append(arg.with_changes(value=run))
+            elif arg is args_arg:
+                new_args.append(arg.with_changes(value=packed))
+            else:
+                new_args.append(arg)
+        if args_arg is None:
+            new_args.append(cst.Arg(keyword=cst.Name("args"), value=packed, equal=_EQUAL))
+        return Replacement(
+            node,
+            node.with_changes(args=new_args),
+            "unsafe",
+            "Run the target in `contextvars.copy_context()`",
+            imports,
+        )
+
+
+_EQUAL = cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))
+
+
+def _prepend_to_args(function: cst.BaseExpression, args: Optional[cst.BaseExpression]) -> cst.BaseExpression:
+    """`(f, *args)` as a tuple expression (literal elements spliced in)."""
+    first = cst.Element(function)
+    if args is None:
+        return cst.Tuple([first.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace("")))])
+    if isinstance(args, (cst.Tuple, cst.List)):
+        rest = [e.with_changes(comma=cst.MaybeSentinel.DEFAULT) for e in args.elements]
+        if rest:
+            return cst.Tuple([first, *rest])
+        return _prepend_to_args(function, None)
+    return cst.Tuple([first, cst.StarredElement(args)])
+
+
+class ExecutorWithoutContext(_ContextCarryingRule):
+    """## What it does
+    Reports `.submit(f, ...)` and `.map(f, ...)` on a `concurrent.futures.ThreadPoolExecutor`
+    (bound by constructor, `with ... as`, a `self.` attribute or an annotation) when `f`
+    does not run in a copied context.
+
+    ## Why is this bad?
+    Pool threads never receive the submitter's context: `f` runs in the worker thread's own
+    context, empty at first, and whatever an earlier task left attached there. Request ids,
+    tenants and the current span are lost, or worse, leak between requests.
+    """
+
+    code = "CTX202"
+    name = "executor-without-context"
+    fix = "unsafe"
+    triggers = ("ThreadPoolExecutor",)
+    requires = (("submit", "map"),)
+    example = """
+    from concurrent.futures import ThreadPoolExecutor
+
+    def handle(request):
+        with ThreadPoolExecutor() as pool:
+            return pool.submit(render, request).result()
+    """
+    use_instead = """
+    import contextvars
+    from concurrent.futures import ThreadPoolExecutor
+
+    def handle(request):
+        with ThreadPoolExecutor() as pool:
+            return pool.submit(contextvars.copy_context().run, render, request).result()
+    """
+    fix_doc = """
+    Unsafe, `submit` only: inserts `contextvars.copy_context().run` as the submitted
+    callable. `map` has no fix: each item needs its own copy (a Context cannot be entered by
+    two threads at once), so rewrite it as one `submit` per item.
+    """
+    known_limits = """
+    Only receivers known to be a `ThreadPoolExecutor` are checked; an executor passed in
+    without an annotation is not. `ProcessPoolExecutor` is out of scope (CTX205). With
+    `ThreadingInstrumentor` and no project ContextVars the finding is dropped.
+    """
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if not (isinstance(func, cst.Attribute) and func.attr.value in sem.EXECUTOR_METHODS):
+            return
+        if self.model.resolve(func.value) != sem.THREAD_POOL + "()":
+            return
+        submitted = positional(node, 0)
+        if submitted is None or self.covered(submitted.value):
+            return
+        if is_context_run(submitted.value, self.model):
+            return
+        skip, note = self.instrumentation_verdict()
+        if skip:
+            return
+        method = func.attr.value
+        function = source(submitted.value)
+        receiver = source(func.value)
+        if method == "submit":
+            message = (
+                f"`{receiver}.submit` runs `{function}` in a pool thread without the caller's context; "
+                f"submit `contextvars.copy_context().run, {function}` instead{note}"
+            )
+            run, imports = self.copy_context_run()
+            fixed = node.with_changes(args=[cst.Arg(run), *node.args])
+            fix = Replacement(node, fixed, "unsafe", "Submit through `contextvars.copy_context().run`", imports)
+        else:
+            message = (
+                f"`{receiver}.map` runs `{function}` in pool threads without the caller's context; "
+                f"use one `submit(contextvars.copy_context().run, {function}, item)` per item{note}"
+            )
+            fix = None
+        self.report(node, message, fix=fix)
+
+
+class RunInExecutorWithoutContext(_ContextCarryingRule):
+    """## What it does
+    Reports `loop.run_in_executor(executor, f, ...)` with the default (`None`) or a thread
+    pool executor when `f` does not run in a copied context.
+
+    ## Why is this bad?
+    `run_in_executor` is `executor.submit(f)` underneath: the worker thread does not see
+    the coroutine's contextvars or current span. `asyncio.to_thread` exists precisely to
+    fix this: it copies the context (python/cpython#78195).
+    """
+
+    code = "CTX203"
+    name = "run-in-executor-without-context"
+    fix = "unsafe"
+    triggers = ("run_in_executor",)
+    example = """
+    import asyncio
+
+    async def handle(request):
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(None, render, request)
+    """
+    use_instead = """
+    import asyncio
+
+    async def handle(request):
+        return await asyncio.to_thread(render, request)
+    """
+    fix_doc = """
+    Unsafe. When the executor is `None` and the call is awaited directly, the fix is
+    `await asyncio.to_thread(f, ...)`; otherwise `contextvars.copy_context().run` is inserted
+    before `f`.
+    """
+    known_limits = """
+    An executor that cannot be resolved is assumed to be a thread pool; a known
+    `ProcessPoolExecutor` is skipped.
+    """
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if not (isinstance(func, cst.Attribute) and func.attr.value == "run_in_executor"):
+            return
+        executor, function = positional(node, 0), positional(node, 1)
+        if executor is None or function is None:
+            return
+        if self.model.resolve(executor.value) == sem.PROCESS_POOL + "()":
+            return
+        if self.covered(function.value):
+            return
+        skip, note = self.instrumentation_verdict()
+        if skip:
+            return
+        name = source(function.value)
+        message = (
+            f"`run_in_executor` runs `{name}` in a pool thread without the caller's context; "
+            f"use `await asyncio.to_thread({name}, ...)` or pass `contextvars.copy_context().run, {name}`{note}"
+        )
+        self.report(node, message, fix=self._fix(node, executor, function))
+
+    def _fix(self, node: cst.Call, executor: cst.Arg, function: cst.Arg) -> Replacement:
+        awaited = isinstance(self.model.parent, cst.Await)
+        rest = [arg for arg in node.args if arg is not executor]
+        if is_none(executor.value) and awaited and all(a.keyword is None for a in rest):
+            asyncio_name, imports = self.module_reference("asyncio")
+            fixed = cst.Call(cst.parse_expression(f"{asyncio_name}.to_thread"), args=rest)
+            return Replacement(node, fixed, "unsafe", "Use `asyncio.to_thread`", imports)
+        run, imports = self.copy_context_run()
+        new_args = []
+        for arg in node.args:
+            if arg is function:
+                new_args.append(cst.Arg(run))
+            new_args.append(arg)
+        return Replacement(
+            node, node.with_changes(args=new_args), "unsafe", "Run through `contextvars.copy_context().run`", imports
+        )
+
+
+class SharedContextReentry(Rule):
+    """## What it does
+    Reports one `Context` object handed to more than one concurrent worker: a
+    `ctx = copy_context()` made outside a loop whose `ctx.run` is submitted or started inside
+    the loop, submitted twice, or passed to `executor.map`.
+
+    ## Why is this bad?
+    A `Context` can be entered by one thread at a time. The second concurrent `ctx.run`
+    raises `RuntimeError: cannot enter context: ... is already entered`, and when it does
+    not (the first finished in time) both workers share and mutate one context.
+    """
+
+    code = "CTX204"
+    name = "shared-context-reentry"
+    triggers = ("copy_context",)
+    example = """
+    import contextvars
+
+    def fan_out(pool, items):
+        ctx = contextvars.copy_context()
+        for item in items:
+            pool.submit(ctx.run, process, item)
+    """
+    use_instead = """
+    import contextvars
+
+    def fan_out(pool, items):
+        for item in items:
+            pool.submit(contextvars.copy_context().run, process, item)
+    """
+    known_limits = """
+    Submissions awaited or waited for (`.result()`) on the spot are sequential and not
+    reported. Only names bound in the same function are followed.
+    """
+
+    def __init__(self, context) -> None:
+        super().__init__(context)
+        self._submissions: dict[int, int] = {}
+
+    def visit_Call(self, node: cst.Call) -> None:
+        submitted = self._submitted_callable(node)
+        if submitted is None:
+            return
+        name = copied_context_name(submitted, self.model)
+        if name is None:
+            return
+        binding = self.model.lookup(name)
+        if binding is None or binding.node is None:
+            return
+        method = attribute_name(node.func)
+        message = (
+            f"Context `{name}` is entered by several concurrent workers; the second "
+            f"`{name}.run` raises RuntimeError: call `contextvars.copy_context()` per submission"
+        )
+        if method == "map":
+            self.report(node, message)
+            return
+        if self._waited_on_the_spot():
+            return
+        if self._loop_between(binding.node):
+            self.report(node, message)
+            return
+        count = self._submissions.get(id(binding.node), 0) + 1
+        self._submissions[id(binding.node)] = count
+        if count > 1:
+            self.report(node, message)
+
+    def _submitted_callable(self, node: cst.Call) -> Optional[cst.CSTNode]:
+        method = attribute_name(node.func)
+        if method in ("submit", "map"):
+            arg = positional(node, 0)
+        elif method == "run_in_executor":
+            arg = positional(node, 1)
+        elif self.model.resolve(node.func) in sem.THREAD_STARTERS:
+            arg = argument(node, *sem.THREAD_STARTERS[self.model.resolve(node.func) or ""])
+        else:
+            return None
+        return arg.value if arg is not None else None
+
+    def _waited_on_the_spot(self) -> bool:
+        ancestors = self.model.ancestors
+        parent = ancestors[-2] if len(ancestors) >= 2 else None
+        if isinstance(parent, cst.Await):
+            return True
+        grandparent = ancestors[-3] if len(ancestors) >= 3 else None
+        return (
+            isinstance(parent, cst.Attribute)
+            and parent.attr.value in ("result", "join", "exception")
+            and isinstance(grandparent, cst.Call)
+        )
+
+    def _loop_between(self, binding_node: cst.CSTNode) -> bool:
+        """A loop encloses this submission but not the `copy_context()` it uses."""
+        from ctxlint.walker import iter_descendants
+
+        for ancestor in reversed(self.model.ancestors):
+            if isinstance(ancestor, (cst.FunctionDef, cst.Lambda, cst.Module)):
+                return False
+            if isinstance(ancestor, (cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)):
+                if not any(n is binding_node for n in iter_descendants(ancestor)):
+                    return True
+        return False
+
+
+class ProcessWithoutCarrier(Rule):
+    """## What it does
+    Reports a process started inside an entry point or an active span
+    (`multiprocessing.Process`, `ProcessPoolExecutor.submit/map`, `Pool.apply_async/map`)
+    with no argument built by `opentelemetry.propagate.inject`.
+
+    ## Why is this bad?
+    Contexts cannot cross a process boundary (`Context` is not even picklable): the child
+    starts a new trace, and its spans and logs cannot be tied to the request that caused
+    them, unless the trace context travels in a carrier the child `extract`s.
+    """
+
+    code = "CTX205"
+    name = "process-without-carrier"
+    preview = True
+    triggers = ("Process", "Pool")
+    example = """
+    from concurrent.futures import ProcessPoolExecutor
+    from flask import Flask
+
+    app = Flask(__name__)
+    pool = ProcessPoolExecutor()
+
+    @app.post("/render")
+    def render():
+        return pool.submit(build_report, 42).result()
+    """
+    use_instead = """
+    from concurrent.futures import ProcessPoolExecutor
+    from flask import Flask
+    from opentelemetry import propagate
+
+    app = Flask(__name__)
+    pool = ProcessPoolExecutor()
+
+    @app.post("/render")
+    def render():
+        carrier = {}
+        propagate.inject(carrier)
+        return pool.submit(build_report, 42, carrier).result()
+    """
+    known_limits = """
+    A carrier is recognised by name: a variable filled by `propagate.inject(...)` in the same
+    function and passed to the process. Helpers that inject elsewhere are not followed.
+    """
+
+    def visit_Call(self, node: cst.Call) -> None:
+        path = self.model.resolve(node.func)
+        if path in ("opentelemetry.propagate.inject",):
+            carrier = positional(node, 0) or keyword(node, "carrier")
+            function = self.model.function
+            if carrier is not None and isinstance(carrier.value, cst.Name) and function is not None:
+                function.memo.setdefault("carriers", set()).add(carrier.value.value)
+            return
+        starter = self._starter(node, path)
+        if starter is None:
+            return
+        reason = parent_context_reason(self.model, self.context.settings, self.context.path)
+        if reason is None:
+            return
+        function = self.model.function
+        carriers = function.memo.get("carriers", set()) if function is not None else set()
+        if carriers and _mentions_any(node, carriers):
+            return
+        self.report(
+            node,
+            f"`{starter}` starts a process without the trace context ({reason}); pass a carrier "
+            f"filled by `opentelemetry.propagate.inject(carrier)` and `extract` it in the child",
+        )
+
+    def _starter(self, node: cst.Call, path: Optional[str]) -> Optional[str]:
+        if path in sem.PROCESS_STARTERS or (path or "").endswith(".Process") and "multiprocessing" in (path or ""):
+            return "multiprocessing.Process"
+        func = node.func
+        if not isinstance(func, cst.Attribute):
+            return None
+        receiver = self.model.resolve(func.value) or ""
+        method = func.attr.value
+        if receiver == sem.PROCESS_POOL + "()" and method in sem.PROCESS_POOL_METHODS:
+            return f"ProcessPoolExecutor.{method}"
+        if receiver.endswith("()") and receiver[:-2] in sem.POOL_CLASSES and method in sem.POOL_METHODS:
+            return f"Pool.{method}"
+        return None
+
+
+def _mentions_any(node: cst.CSTNode, names: set[str]) -> bool:
+    from ctxlint.walker import iter_descendants
+
+    return any(isinstance(n, cst.Name) and n.value in names for n in iter_descendants(node))
+
+
+class ThreadSubclassWithoutContext(Rule):
+    """## What it does
+    Reports a `threading.Thread` subclass that overrides `run()` but never captures a
+    context with `contextvars.copy_context()` in `__init__` or `start()`.
+
+    ## Why is this bad?
+    `run()` executes in the new thread, which starts with an empty context, so request
+    context and the current span are lost. `ThreadingInstrumentor` does not help either:
+    it patches `Thread.run`, which the override replaces.
+    """
+
+    code = "CTX206"
+    name = "thread-subclass-without-context"
+    preview = True
+    triggers = ("Thread",)
+    requires = (("run",),)
+    example = """
+    import threading
+
+    class Uploader(threading.Thread):
+        def run(self):
+            upload_pending()
+    """
+    use_instead = """
+    import contextvars
+    import threading
+
+    class Uploader(threading.Thread):
+        def start(self):
+            self._context = contextvars.copy_context()
+            super().start()
+
+        def run(self):
+            self._context.run(upload_pending)
+    """
+    known_limits = """
+    A `copy_context()` inside `run()` does not count: it runs in the new thread and copies
+    that thread's empty context.
+    """
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        if not any(self.model.resolve(base.value) == sem.THREAD_CLASS for base in node.bases):
+            return
+        methods = {
+            statement.name.value: statement
+            for statement in node.body.body
+            if isinstance(statement, cst.FunctionDef)
+        }
+        if "run" not in methods:
+            return
+        for name in ("__init__", "start"):
+            method = methods.get(name)
+            if method is not None and _calls_copy_context(method):
+                return
+        self.report(
+            node.name,  # reported on the `class` line, not on a decorator
+            f"Thread subclass `{node.name.value}` overrides `run()` without capturing a context; call "
+            f"`contextvars.copy_context()` in `__init__` or `start()` and run the body in it",
+        )
+
+
+def _calls_copy_context(function: cst.FunctionDef) -> bool:
+    from ctxlint.walker import iter_descendants
+
+    return any(
+        isinstance(n, cst.Call) and attribute_name(n.func) == "copy_context" for n in iter_descendants(function)
+    )

@@ -1,0 +1,40 @@
+"""Tables of library APIs the rules recognise, by resolved dotted name.
+
+A resolved name is what `SemanticModel.resolve` returns for an expression: the import
+path, with `()` for "the result of calling" (so `asyncio.get_running_loop().run_in_executor`
+and `requests.Session().get` are names too). Each module here holds one family's tables;
+`CANONICAL_PREFIXES` folds re-export paths onto the public name.
+"""
+
+# Private or re-export module paths -> the public path rules are written against.
+CANONICAL_PREFIXES: dict[str, str] = {
+    "concurrent.futures.thread.": "concurrent.futures.",
+    "concurrent.futures.process.": "concurrent.futures.",
+    "concurrent.futures._base.": "concurrent.futures.",
+    "asyncio.tasks.": "asyncio.",
+    "asyncio.events.": "asyncio.",
+    "asyncio.base_events.BaseEventLoop": "asyncio.AbstractEventLoop",
+    "asyncio.exceptions.": "asyncio.",
+    "asyncio.threads.": "asyncio.",
+    "asyncio.taskgroups.": "asyncio.",
+    "asyncio.timeouts.": "asyncio.",
+    "opentelemetry.context.context.": "opentelemetry.context.",
+    "opentelemetry.trace.span.": "opentelemetry.trace.",
+    "opentelemetry.propagate.": "opentelemetry.propagate.",
+    "multiprocessing.pool.": "multiprocessing.",
+    "multiprocessing.context.": "multiprocessing.",
+    "anyio.to_thread.": "anyio.to_thread.",
+    "requests.api.": "requests.",
+    "requests.sessions.Session": "requests.Session",
+    "requests.sessions.session": "requests.session",
+    "httpx._client.": "httpx.",
+    "httpx._api.": "httpx.",
+    "aiohttp.client.": "aiohttp.",
+}
+
+
+def canonical(path: str) -> str:
+    for prefix, public in CANONICAL_PREFIXES.items():
+        if path.startswith(prefix):
+            return public + path[len(prefix):]
+    return path

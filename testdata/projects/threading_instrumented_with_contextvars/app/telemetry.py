@@ -1,0 +1,6 @@
+import contextvars
+
+from opentelemetry.instrumentation.threading import ThreadingInstrumentor
+
+tenant = contextvars.ContextVar("tenant")
+ThreadingInstrumentor().instrument()

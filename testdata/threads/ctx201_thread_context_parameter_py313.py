@@ -1,0 +1,12 @@
+# ctxlint: target-version = "py313"
+# `Thread(context=...)` only exists from Python 3.14.
+import contextvars
+import threading
+
+
+def work():
+    pass
+
+
+def handle():
+    threading.Thread(target=work, context=contextvars.copy_context()).start()  # error: CTX201

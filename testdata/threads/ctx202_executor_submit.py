@@ -1,0 +1,55 @@
+# CTX202: ThreadPoolExecutor.submit/map without a copied context.
+import concurrent.futures
+import contextvars
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor as Pool
+
+POOL = ThreadPoolExecutor(max_workers=4)
+
+
+def render(item):
+    return item
+
+
+def handle(items):
+    with ThreadPoolExecutor() as pool:
+        pool.submit(render, 1)  # error: CTX202
+        list(pool.map(render, items))  # error: CTX202
+    executor = concurrent.futures.ThreadPoolExecutor()
+    executor.submit(render, 2)  # error: CTX202
+    POOL.submit(render, 3)  # error: CTX202
+    Pool().submit(render, 4)  # error: CTX202
+
+
+def annotated(pool: ThreadPoolExecutor, item):
+    return pool.submit(render, item)  # error: CTX202
+
+
+class Renderer:
+    def __init__(self):
+        self._pool = ThreadPoolExecutor()
+
+    def render_all(self, items):
+        return [self._pool.submit(render, item) for item in items]  # error: CTX202
+
+
+# --- correct idioms: never reported -------------------------------------------------
+
+
+def handle_copied(items):
+    with ThreadPoolExecutor() as pool:
+        pool.submit(contextvars.copy_context().run, render, 1)
+        ctx = contextvars.copy_context()
+        pool.submit(ctx.run, render, 2)
+        futures = [pool.submit(contextvars.copy_context().run, render, item) for item in items]
+    with ProcessPoolExecutor() as processes:
+        processes.submit(render, 3)  # processes are CTX205's business
+    return futures
+
+
+def unknown_executor(executor, item):
+    return executor.submit(render, item)  # not known to be a thread pool
+
+
+def not_an_executor(queue, item):
+    queue.submit(render, item)

@@ -1,0 +1,31 @@
+# CTX203: loop.run_in_executor without a copied context.
+import asyncio
+import contextvars
+import functools
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+
+def render(item):
+    return item
+
+
+async def handle(item):
+    loop = asyncio.get_running_loop()
+    await loop.run_in_executor(None, render, item)  # error: CTX203
+    await asyncio.get_event_loop().run_in_executor(None, render, item)  # error: CTX203
+    with ThreadPoolExecutor() as pool:
+        await loop.run_in_executor(pool, render, item)  # error: CTX203
+    future = loop.run_in_executor(None, functools.partial(render, item))  # error: CTX203
+    return await future
+
+
+# --- correct idioms: never reported -------------------------------------------------
+
+
+async def handle_copied(item):
+    loop = asyncio.get_running_loop()
+    await asyncio.to_thread(render, item)
+    await loop.run_in_executor(None, contextvars.copy_context().run, render, item)
+    await loop.run_in_executor(None, functools.partial(contextvars.copy_context().run, render, item))
+    with ProcessPoolExecutor() as pool:
+        await loop.run_in_executor(pool, render, item)
