@@ -1,0 +1,1 @@
+"""An example order service (see README.md)."""

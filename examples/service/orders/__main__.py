@@ -1,0 +1,4 @@
+from orders.service import serve
+
+for order in (1, 2):
+    serve(order)

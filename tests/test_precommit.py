@@ -1,0 +1,66 @@
+"""The pre-commit hooks, installed from this repository by the real `pre-commit try-repo`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, script
+
+BAD = """\
+import threading
+
+
+def handle(request):
+    threading.Thread(target=print, args=(request,)).start()
+"""
+
+GOOD = """\
+import contextvars
+import threading
+
+
+def handle(request):
+    threading.Thread(target=contextvars.copy_context().run, args=(print, request)).start()
+"""
+
+
+def _git(*args: str, cwd: Path) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    _git("init", "-q", cwd=tmp_path)
+    _git("config", "user.email", "test@example.com", cwd=tmp_path)
+    _git("config", "user.name", "test", cwd=tmp_path)
+    return tmp_path
+
+
+def _try_repo(repo: Path, hook: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PRE_COMMIT_HOME": str(repo.parent / "pre-commit-home")}
+    return subprocess.run(
+        [script("pre-commit"), "try-repo", str(REPO), hook, "--all-files", "--verbose"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=900,
+    )
+
+
+def test_hook_fails_on_bad_file_and_passes_on_fixed_one(repo: Path) -> None:
+    (repo / "handler.py").write_text(BAD)
+    _git("add", "handler.py", cwd=repo)
+    failed = _try_repo(repo, "ctxlint")
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "handler.py:5:5: CTX201" in failed.stdout
+
+    (repo / "handler.py").write_text(GOOD)
+    _git("add", "handler.py", cwd=repo)
+    passed = _try_repo(repo, "ctxlint")
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert "Passed" in passed.stdout
