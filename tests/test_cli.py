@@ -1,0 +1,262 @@
+"""The `ctxlint` console script: subcommands, options, config, exit codes, output."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import run_ctxlint
+
+THREAD = "import threading\n\n\ndef handle():\n    threading.Thread(target=print).start()\n"
+SUBCLASS = "import threading\n\n\nclass Uploader(threading.Thread):\n    def run(self):\n        pass\n"
+
+
+def out(completed: subprocess.CompletedProcess) -> str:
+    return completed.stdout.decode()
+
+
+def err(completed: subprocess.CompletedProcess) -> str:
+    return completed.stderr.decode()
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "pyproject.toml").write_text("[tool.ctxlint]\n")
+    (tmp_path / "jobs.py").write_text(THREAD)
+    return tmp_path
+
+
+def check(project: Path, *args: str) -> subprocess.CompletedProcess:
+    return run_ctxlint("check", "--no-cache", *args, cwd=project)
+
+
+def test_version_and_module_entry_point() -> None:
+    from ctxlint import __version__
+
+    assert out(run_ctxlint("version")) == f"ctxlint {__version__}\n"
+    module = subprocess.run([sys.executable, "-m", "ctxlint", "version"], capture_output=True, text=True)
+    assert module.stdout == f"ctxlint {__version__}\n"
+
+
+def test_rules_table_lists_every_rule() -> None:
+    from ctxlint.rules.base import registry
+
+    table = out(run_ctxlint("rules"))
+    for code, rule in registry().items():
+        assert any(line.split()[:4] == [code, rule.name, rule.status(), rule.fix] for line in table.splitlines())
+
+
+def test_rule_prints_documentation_sections() -> None:
+    text = out(run_ctxlint("rule", "CTX201"))
+    for heading in ("## What it does", "## Why is this bad?", "## Example", "## Use instead", "## Fix", "## Known limits"):
+        assert heading in text
+
+
+def test_unknown_rule_code_is_a_usage_error() -> None:
+    completed = run_ctxlint("rule", "CTX999")
+    assert completed.returncode == 2
+    assert err(completed) == "ctxlint: error: unknown rule code 'CTX999' (see `ctxlint rules`)\n"
+
+
+def test_findings_text_output_and_exit_code(project: Path) -> None:
+    completed = check(project)
+    assert completed.returncode == 1
+    lines = out(completed).splitlines()
+    assert lines[0].startswith("jobs.py:5:5: CTX201 `Thread` runs `print` with an empty context")
+    assert lines[-1] == "Found 1 error (1 fixable with --fix --unsafe-fixes)."
+
+
+def test_check_is_the_default_subcommand(project: Path) -> None:
+    assert out(run_ctxlint("--no-cache", "jobs.py", cwd=project)) == out(check(project, "jobs.py"))
+
+
+def test_clean_project_exits_zero(tmp_path: Path) -> None:
+    (tmp_path / "ok.py").write_text("print('hello')\n")
+    completed = run_ctxlint("check", "--no-cache", cwd=tmp_path)
+    assert completed.returncode == 0
+    assert out(completed) == "All checks passed!\n"
+
+
+def test_exit_zero(project: Path) -> None:
+    assert check(project, "--exit-zero").returncode == 0
+
+
+def test_missing_path_is_a_usage_error(project: Path) -> None:
+    completed = check(project, "nope.py")
+    assert completed.returncode == 2
+    assert err(completed) == "ctxlint: error: nope.py: no such file or directory\n"
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["--select", "CTX202"], set()),
+        (["--select", "CTX2"], {"CTX201"}),
+        (["--ignore", "CTX2"], set()),
+        (["--select", "CTX2", "--ignore", "CTX201"], set()),
+        (["--select", "CTX201", "--ignore", "CTX2"], {"CTX201"}),  # the more specific selector wins
+        (["--select", "ctx201"], {"CTX201"}),
+    ],
+)
+def test_select_and_ignore(project: Path, args: list[str], expected: set[str]) -> None:
+    findings = json.loads(out(check(project, "--output-format", "json", *args)))
+    assert {f["code"] for f in findings} == expected
+
+
+def test_preview_rules_need_preview_or_explicit_select(project: Path) -> None:
+    (project / "jobs.py").write_text(SUBCLASS)
+    assert "CTX206" not in out(check(project))
+    assert "CTX206" in out(check(project, "--preview"))
+    assert "CTX206" in out(check(project, "--extend-select", "CTX206"))
+    assert "CTX206" not in out(check(project, "--extend-select", "CTX2"))
+
+
+def test_unknown_selector_is_a_usage_error(project: Path) -> None:
+    completed = check(project, "--select", "CTX999")
+    assert completed.returncode == 2
+    assert err(completed) == "ctxlint: error: --select: unknown rule selector 'CTX999'\n"
+
+
+@pytest.mark.parametrize(
+    "config, message",
+    [
+        ("[tool.ctxlint]\nselct = ['CTX']\n", "unknown [tool.ctxlint] key 'selct'"),
+        ("[tool.ctxlint]\nselect = 'CTX'\n", "[tool.ctxlint] select must be a list of strings"),
+        ("[tool.ctxlint]\npreview = 'yes'\n", "[tool.ctxlint] preview must be true or false"),
+        ("[tool.ctxlint]\nignore = ['CTX9']\n", "unknown rule selector 'CTX9'"),
+        ("[tool.ctxlint]\ntarget-version = 'py27'\n", "invalid target-version 'py27'"),
+        ("[tool.ctxlint\nselect = []\n", "invalid TOML"),
+    ],
+)
+def test_config_errors_name_the_file_and_problem(project: Path, config: str, message: str) -> None:
+    (project / "pyproject.toml").write_text(config)
+    completed = check(project)
+    assert completed.returncode == 2
+    lines = err(completed).splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"ctxlint: error: {project / 'pyproject.toml'}: ")
+    assert message in lines[0]
+
+
+def test_config_is_discovered_upward_and_per_directory(project: Path) -> None:
+    (project / "pyproject.toml").write_text("[tool.ctxlint]\nignore = ['CTX201']\n")
+    nested = project / "service"
+    nested.mkdir()
+    (nested / "jobs.py").write_text(THREAD)
+    (nested / "ctxlint.toml").write_text("select = ['CTX']\n")
+    findings = json.loads(out(check(project, "--output-format", "json")))
+    assert [f["filename"] for f in findings] == ["service/jobs.py"]
+    from_inside = json.loads(out(run_ctxlint("check", "--no-cache", "--output-format", "json", "jobs.py", cwd=nested)))
+    assert [f["filename"] for f in from_inside] == ["jobs.py"]
+
+
+def test_explicit_config_file(project: Path) -> None:
+    (project / "strict.toml").write_text("[tool.ctxlint]\nselect = ['CTX202']\n")
+    assert check(project, "--config", "strict.toml").returncode == 0
+
+
+def test_per_file_ignores(project: Path) -> None:
+    (project / "tests").mkdir()
+    (project / "tests" / "test_jobs.py").write_text(THREAD)
+    (project / "pyproject.toml").write_text("[tool.ctxlint]\nper-file-ignores = { 'tests/**' = ['CTX2'] }\n")
+    findings = json.loads(out(check(project, "--output-format", "json")))
+    assert [f["filename"] for f in findings] == ["jobs.py"]
+
+
+def test_target_version_from_requires_python(project: Path) -> None:
+    source = (
+        "import contextvars\nimport threading\n\n\ndef f():\n"
+        "    threading.Thread(target=print, context=contextvars.copy_context()).start()\n"
+    )
+    (project / "jobs.py").write_text(source)
+    assert check(project).returncode == 1
+    (project / "pyproject.toml").write_text("[project]\nrequires-python = '>=3.14'\n\n[tool.ctxlint]\n")
+    assert check(project).returncode == 0
+    assert check(project, "--target-version", "py313").returncode == 1
+
+
+def test_noqa(project: Path) -> None:
+    (project / "jobs.py").write_text(
+        "import threading\n\n\ndef f():\n"
+        "    threading.Thread(target=print).start()  # noqa\n"
+        "    threading.Thread(target=print).start()  # noqa: CTX201\n"
+        "    threading.Thread(target=print).start()  # noqa:CTX202,CTX203\n"
+        "    threading.Thread(\n        target=print,\n    ).start()  # NOQA: CTX201\n"
+    )
+    findings = json.loads(out(check(project, "--output-format", "json")))
+    assert [(f["line"], f["code"]) for f in findings] == [(7, "CTX201")]
+
+
+def test_gitignore_exclude_and_virtualenvs_are_skipped(project: Path) -> None:
+    for folder in ("generated", "vendor", ".venv", "env"):
+        (project / folder).mkdir()
+        (project / folder / "jobs.py").write_text(THREAD)
+    (project / "env" / "pyvenv.cfg").write_text("home = /usr\n")
+    (project / ".gitignore").write_text("generated/\n")
+    (project / "pyproject.toml").write_text("[tool.ctxlint]\nextend-exclude = ['vendor']\n")
+    findings = json.loads(out(check(project, "--output-format", "json")))
+    assert [f["filename"] for f in findings] == ["jobs.py"]
+    explicit = json.loads(out(check(project, "--output-format", "json", "generated/jobs.py")))
+    assert [f["filename"] for f in explicit] == ["generated/jobs.py"]
+
+
+def test_output_is_sorted_and_deterministic(project: Path) -> None:
+    for name in ("b.py", "a.py", "c.py"):
+        (project / name).write_text(THREAD + THREAD.replace("def handle", "def other").split("\n\n\n")[1])
+    first = out(check(project, "--jobs", "2"))
+    assert first == out(check(project, "--jobs", "1"))
+    names = [line.split(":")[0] for line in first.splitlines()[:-1]]
+    assert names == sorted(names)
+
+
+def test_json_fields(project: Path) -> None:
+    [finding] = json.loads(out(check(project, "--output-format", "json")))
+    assert set(finding) >= {"code", "name", "message", "filename", "line", "column", "end_line", "end_column", "fix", "doc"}
+    assert (finding["line"], finding["column"], finding["end_line"], finding["end_column"]) == (5, 5, 5, 35)
+    assert finding["fix"]["applicability"] == "unsafe"
+    assert "+    threading.Thread(target=contextvars.copy_context().run, args=(print,)).start()" in finding["fix"]["diff"]
+
+
+def test_stdin(project: Path) -> None:
+    completed = run_ctxlint("check", "--no-cache", "--stdin-filename", "jobs.py", cwd=project, stdin=THREAD.encode())
+    assert completed.returncode == 1
+    assert out(completed).startswith("jobs.py:5:5: CTX201 ")
+    fixed = run_ctxlint(
+        "check", "--no-cache", "--stdin-filename", "jobs.py", "--fix", "--unsafe-fixes", cwd=project, stdin=THREAD.encode()
+    )
+    assert "contextvars.copy_context().run" in out(fixed)
+
+
+def test_fix_diff_and_safe_only(project: Path) -> None:
+    assert check(project, "--fix").returncode == 1  # CTX201's fix is unsafe: not applied
+    assert (project / "jobs.py").read_text() == THREAD
+    diff = check(project, "--diff", "--unsafe-fixes")
+    assert diff.returncode == 1
+    assert "+import contextvars" in out(diff)
+    assert (project / "jobs.py").read_text() == THREAD
+    fixed = check(project, "--fix", "--unsafe-fixes")
+    assert fixed.returncode == 0, out(fixed)
+    assert out(fixed) == "Fixed 1 error.\n"
+    assert "import contextvars\n" in (project / "jobs.py").read_text()
+    assert check(project, "--diff", "--unsafe-fixes").returncode == 0
+
+
+def test_statistics_quiet_and_verbose(project: Path) -> None:
+    stats = out(check(project, "--statistics"))
+    assert stats == "    1\tCTX201\t[*] thread-without-context (1 fixable)\n"
+    quiet = out(check(project, "--quiet"))
+    assert "Found" not in quiet and "CTX201" in quiet
+    verbose = check(project, "--verbose")
+    assert "opentelemetry: no" in err(verbose)
+    assert "checked 1 files" in err(verbose)
+
+
+def test_cache_is_used_and_kept_out_of_git(project: Path) -> None:
+    first = run_ctxlint("check", cwd=project)
+    second = run_ctxlint("check", cwd=project)
+    assert out(first) == out(second)
+    assert (project / ".ctxlint_cache" / ".gitignore").read_text().endswith("*\n")
