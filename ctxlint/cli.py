@@ -60,7 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--no-gate", action="store_true", help=argparse.SUPPRESS)
     rule = commands.add_parser("rule", help="show a rule's documentation")
     rule.add_argument("code")
-    commands.add_parser("rules", help="list all rules")
+    rules = commands.add_parser("rules", help="list all rules")
+    rules.add_argument("--markdown", action="store_true", help="a Markdown table (the README's rule index)")
     commands.add_parser("version", help="show the version")
     return parser
 
@@ -75,7 +76,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             print(f"ctxlint {__version__}")
             return 0
         if args.command == "rules":
-            print(_rules_table(), end="")
+            print(_rules_markdown() if args.markdown else _rules_table(), end="")
             return 0
         if args.command == "rule":
             return _show_rule(args.code)
@@ -106,6 +107,16 @@ def _rules_table() -> str:
         rows.append((code, rule.name, rule.status(), rule.fix))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     return "".join("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() + "\n" for row in rows)
+
+
+def _rules_markdown() -> str:
+    from ctxlint.rules.base import registry
+
+    lines = ["| code | name | status | fix | what it finds |", "|---|---|---|---|---|"]
+    for code, rule in registry().items():
+        summary = rule.summary().replace("|", "\\|")
+        lines.append(f"| {code} | {rule.name} | {rule.status()} | {rule.fix} | {summary} |")
+    return "\n".join(lines) + "\n"
 
 
 def _show_rule(code: str) -> int:

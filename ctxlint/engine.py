@@ -179,6 +179,18 @@ class SyntaxProblem:
         return _engine_finding(SYNTAX_ERROR, self.reason, filename, self.line, self.column)
 
 
+def _compile_problem(text: str) -> Optional[SyntaxProblem]:
+    try:
+        compile(text, "<file>", "exec", ast.PyCF_ONLY_AST)
+    except SyntaxError as exc:
+        line = max(exc.lineno or 1, 1)
+        column = max(exc.offset or 1, 1)
+        return SyntaxProblem(f"syntax error: {exc.msg} (line {line}, column {column})", line, column)
+    except (ValueError, RecursionError, MemoryError, OverflowError) as exc:
+        return SyntaxProblem(f"syntax error: {exc}")
+    return None
+
+
 def _parse(text: str):
     """A LibCST module, or the `SyntaxProblem` saying why it cannot be parsed."""
     import libcst as cst
@@ -186,6 +198,10 @@ def _parse(text: str):
     try:
         return cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
+        # CPython's own message and position are clearer than LibCST's when both reject it.
+        problem = _compile_problem(text)
+        if problem is not None:
+            return problem
         reason = str(exc.message).strip().splitlines()[0] if exc.message else "invalid syntax"
         line, column = max(exc.raw_line, 1), max(exc.raw_column + 1, 1)
         return SyntaxProblem(f"syntax error: {reason} (line {line}, column {column})", line, column)

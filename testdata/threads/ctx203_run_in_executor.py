@@ -22,10 +22,21 @@ async def handle(item):
 # --- correct idioms: never reported -------------------------------------------------
 
 
+async def handle_to_thread(item):
+    await asyncio.to_thread(render, item)
+
+
 async def handle_copied(item):
     loop = asyncio.get_running_loop()
-    await asyncio.to_thread(render, item)
     await loop.run_in_executor(None, contextvars.copy_context().run, render, item)
     await loop.run_in_executor(None, functools.partial(contextvars.copy_context().run, render, item))
+
+
+async def handle_process_pool(item):
+    loop = asyncio.get_running_loop()
     with ProcessPoolExecutor() as pool:
         await loop.run_in_executor(pool, render, item)
+
+
+def not_asyncio(scheduler, item):
+    scheduler.run_later(render, item)
