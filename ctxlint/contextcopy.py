@@ -22,9 +22,16 @@ from ctxlint.syntax import attribute_name, positional
 _CONTEXT_LIKE_NAME = re.compile(r"(^|_)(ctx|context)$", re.IGNORECASE)
 
 
-def is_context_run(node: cst.CSTNode, model: SemanticModel) -> bool:
-    """`<Context>.run` with the receiver a copied (or deliberately chosen) context."""
+def is_context_run(node: cst.CSTNode, model: SemanticModel, deferred: bool = False) -> bool:
+    """`<Context>.run` with the receiver a copied (or deliberately chosen) context.
+
+    `deferred`: the expression is evaluated later, inside the worker (a lambda or nested
+    function body). There `copy_context()` would copy the worker's own empty context, so
+    only a context captured beforehand (a name) counts.
+    """
     if not (isinstance(node, cst.Attribute) and node.attr.value == "run"):
+        return False
+    if deferred and isinstance(node.value, cst.Call):
         return False
     receiver_path = model.resolve(node.value)
     if receiver_path == sem.COPY_CONTEXT + "()":
@@ -47,10 +54,12 @@ def copied_context_name(node: cst.CSTNode, model: SemanticModel) -> Optional[str
     return None
 
 
-def runs_in_copied_context(node: cst.CSTNode, model: SemanticModel, facts: ProjectFacts, depth: int = 0) -> bool:
+def runs_in_copied_context(
+    node: cst.CSTNode, model: SemanticModel, facts: ProjectFacts, depth: int = 0, deferred: bool = False
+) -> bool:
     if depth > 3:
         return False
-    if is_context_run(node, model):
+    if is_context_run(node, model, deferred):
         return True
     if isinstance(node, cst.Call):
         callee = model.resolve(node.func)
@@ -73,7 +82,9 @@ def runs_in_copied_context(node: cst.CSTNode, model: SemanticModel, facts: Proje
 
 
 def _only_calls_context_run(expression: cst.CSTNode, model: SemanticModel, facts: ProjectFacts, depth: int) -> bool:
-    return isinstance(expression, cst.Call) and runs_in_copied_context(expression.func, model, facts, depth + 1)
+    return isinstance(expression, cst.Call) and runs_in_copied_context(
+        expression.func, model, facts, depth + 1, deferred=True
+    )
 
 
 def _function_only_calls_context_run(

@@ -164,7 +164,8 @@ class SemanticModel:
         cls = self._current_class()
         if cls is None:
             return None
-        return cls.attributes.get(node.attr.value)
+        # `self.x = ...` in a method, else a class-level `x = ...` seen through `self`.
+        return cls.attributes.get(node.attr.value) or cls.bindings.get(node.attr.value)
 
     def _current_class(self) -> Optional[Scope]:
         scope: Optional[Scope] = self.scope

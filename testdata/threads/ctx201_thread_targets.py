@@ -58,3 +58,8 @@ class Service:
 
     def start(self):
         threading.Thread(target=self._context.run, args=(send_audit_log, "x")).start()
+
+
+def copies_too_late(request):
+    # copy_context() inside the lambda runs in the new thread and copies its empty context
+    threading.Thread(target=lambda: contextvars.copy_context().run(send_audit_log, request)).start()  # error: CTX201

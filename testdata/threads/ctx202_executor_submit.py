@@ -53,3 +53,10 @@ def unknown_executor(executor, item):
 
 def not_an_executor(queue, item):
     queue.submit(render, item)
+
+
+class ClassLevelPool:
+    pool = ThreadPoolExecutor()
+
+    def render(self, item):
+        return self.pool.submit(render, item)  # error: CTX202
