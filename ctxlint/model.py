@@ -149,6 +149,10 @@ class SemanticModel:
             return f"{base}()" if base else None
         if isinstance(node, cst.Await):
             return self.resolve(node.expression)
+        if isinstance(node, cst.BooleanOperation) and isinstance(node.operator, cst.Or):
+            # `executor or ThreadPoolExecutor()`: either side, when they do not disagree
+            left, right = self.resolve(node.left), self.resolve(node.right)
+            return left if right is None or left == right else (right if left is None else None)
         return None
 
     def resolve_call(self, call: cst.Call) -> Optional[str]:

@@ -60,3 +60,18 @@ class ClassLevelPool:
 
     def render(self, item):
         return self.pool.submit(render, item)  # error: CTX202
+
+
+class InjectedPool:
+    def __init__(self, executor: "concurrent.futures.ThreadPoolExecutor | None" = None):
+        self._executor = executor or concurrent.futures.ThreadPoolExecutor()
+
+    def render(self, item):
+        return self._executor.submit(render, item)  # error: CTX202
+
+
+def futures_module_import(items):
+    from concurrent import futures
+
+    with futures.ThreadPoolExecutor() as pool:
+        return {pool.submit(render, item): item for item in items}  # error: CTX202
