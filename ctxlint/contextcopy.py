@@ -63,6 +63,9 @@ def runs_in_copied_context(
         return True
     if isinstance(node, cst.Call):
         callee = model.resolve(node.func)
+        if callee == "typing.cast":
+            value = positional(node, 1)
+            return value is not None and runs_in_copied_context(value.value, model, facts, depth + 1, deferred)
         if callee == sem.PARTIAL:
             first = positional(node, 0)
             return first is not None and runs_in_copied_context(first.value, model, facts, depth + 1)

@@ -272,8 +272,9 @@ class RunInExecutorWithoutContext(_ContextCarryingRule):
     before `f`.
     """
     known_limits = """
-    An executor that cannot be resolved is assumed to be a thread pool; a known
-    `ProcessPoolExecutor` is skipped.
+    Only the default executor (`None`) and executors known to be a `ThreadPoolExecutor`
+    are checked: an executor passed in from elsewhere may be a process pool, or a custom
+    executor that copies the context itself.
     """
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -283,7 +284,9 @@ class RunInExecutorWithoutContext(_ContextCarryingRule):
         executor, function = positional(node, 0), positional(node, 1)
         if executor is None or function is None:
             return
-        if self.model.resolve(executor.value) == sem.PROCESS_POOL + "()":
+        # Only the default executor and known thread pools: a custom executor may copy
+        # the context itself (as langchain's ContextThreadPoolExecutor does).
+        if not is_none(executor.value) and self.model.resolve(executor.value) != sem.THREAD_POOL + "()":
             return
         if self.covered(function.value):
             return
@@ -352,7 +355,8 @@ class SharedContextReentry(Rule):
 
     def __init__(self, context) -> None:
         super().__init__(context)
-        self._submissions: dict[int, int] = {}
+        # binding node id -> branch signatures of its earlier submissions
+        self._submissions: dict[int, list[dict[int, int]]] = {}
 
     def visit_Call(self, node: cst.Call) -> None:
         submitted = self._submitted_callable(node)
@@ -377,10 +381,23 @@ class SharedContextReentry(Rule):
         if self._loop_between(binding.node):
             self.report(node, message)
             return
-        count = self._submissions.get(id(binding.node), 0) + 1
-        self._submissions[id(binding.node)] = count
-        if count > 1:
+        branches = self._branches()
+        earlier = self._submissions.setdefault(id(binding.node), [])
+        if any(not _exclusive(branches, other) for other in earlier):
             self.report(node, message)
+        earlier.append(branches)
+
+    def _branches(self) -> dict[int, int]:
+        """For each enclosing `if` in this function: 0 inside its body, 1 inside its else."""
+        ancestors = self.model.ancestors
+        branches: dict[int, int] = {}
+        for index in range(len(ancestors) - 2, -1, -1):
+            ancestor = ancestors[index]
+            if isinstance(ancestor, (cst.FunctionDef, cst.Lambda)):
+                break
+            if isinstance(ancestor, cst.If):
+                branches[id(ancestor)] = 0 if ancestors[index + 1] is ancestor.body else 1
+        return branches
 
     def _submitted_callable(self, node: cst.Call) -> Optional[cst.CSTNode]:
         method = attribute_name(node.func)
@@ -502,6 +519,11 @@ class ProcessWithoutCarrier(Rule):
         if receiver.endswith("()") and receiver[:-2] in sem.POOL_CLASSES and method in sem.POOL_METHODS:
             return f"Pool.{method}"
         return None
+
+
+def _exclusive(first: dict[int, int], second: dict[int, int]) -> bool:
+    """Two places in different branches of the same `if` never both run."""
+    return any(second.get(if_id, branch) != branch for if_id, branch in first.items())
 
 
 def _mentions_any(node: cst.CSTNode, names: set[str]) -> bool:

@@ -40,3 +40,17 @@ async def handle_process_pool(item):
 
 def not_asyncio(scheduler, item):
     scheduler.run_later(render, item)
+
+
+async def injected_executor(executor, item):
+    # regression: langchain passes its own executor (ContextThreadPoolExecutor copies)
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(executor, render, item)
+
+
+async def cast_copied(item):
+    # regression: langchain wraps the copied callable in typing.cast
+    from typing import cast
+
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(None, cast("Callable[..., int]", functools.partial(contextvars.copy_context().run, render, item)))

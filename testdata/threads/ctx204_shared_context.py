@@ -58,3 +58,13 @@ def waited(pool, items):
     ctx = contextvars.copy_context()
     for item in items:
         pool.submit(ctx.run, process, item).result()
+
+
+def either_branch(pool, is_async):
+    # regression: prefect task_runners submits one context in mutually exclusive branches
+    context = contextvars.copy_context()
+    if is_async:
+        future = pool.submit(context.run, asyncio.run, process(1))
+    else:
+        future = pool.submit(context.run, process, 1)
+    return future
