@@ -75,6 +75,9 @@ class ThreadWithoutContext(_ContextCarryingRule):
     empty context.
     """
     known_limits = """
+    A thread stored on an object (`self._thread = Thread(...)`) outside an entry point is
+    a service thread owned by that object and is not reported: it outlives the request
+    that happens to create it, so that request's context is not one it should carry.
     On Python 3.14+ `Thread(context=...)` is accepted (target-version py314). A target
     `<name>.run` whose receiver is named like a context (`ctx`, `self._context`) is trusted.
     With `ThreadingInstrumentor` and no project ContextVars the finding is dropped, because
@@ -89,6 +92,8 @@ class ThreadWithoutContext(_ContextCarryingRule):
             return
         target = argument(node, *spec)
         if target is None or is_none(target.value) or self.covered(target.value):
+            return
+        if self._owned_by_object() and parent_context_reason(self.model, self.context.settings, self.context.path) is None:
             return
         note = ""
         context_arg = keyword(node, "context")
@@ -111,6 +116,17 @@ class ThreadWithoutContext(_ContextCarryingRule):
             f"current span; pass `target=contextvars.copy_context().run, args=({function}, ...)`{note}"
         )
         self.report(node, message, fix=self._fix(node, path, target))
+
+    def _owned_by_object(self) -> bool:
+        """`self._thread = Thread(...)`: a service thread owned by a long-lived object.
+
+        It outlives any one request, so the context current where it is created (often
+        whichever request first touched the object) is not one it should carry.
+        """
+        parent = self.model.parent
+        return isinstance(parent, cst.Assign) and all(
+            isinstance(target.target, cst.Attribute) for target in parent.targets
+        )
 
     def _fix(self, node: cst.Call, path: str, target: cst.Arg) -> Optional[Replacement]:
         args_keyword, args_position = {

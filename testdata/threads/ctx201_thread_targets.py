@@ -63,3 +63,22 @@ class Service:
 def copies_too_late(request):
     # copy_context() inside the lambda runs in the new thread and copies its empty context
     threading.Thread(target=lambda: contextvars.copy_context().run(send_audit_log, request)).start()  # error: CTX201
+
+
+class FlushService:
+    """Regression (sentry-sdk, celery beat, anyio): a service thread owned by an object."""
+
+    def __init__(self):
+        self._thread = threading.Thread(target=self._flush_loop, daemon=True)
+
+    def _flush_loop(self):
+        pass
+
+
+class Handler:
+    def __init__(self, app):
+        self.app = app
+
+    def on_post(self, req, resp):  # a Falcon responder: a request context exists
+        self._audit = threading.Thread(target=send_audit_log, args=(req,))  # error: CTX201
+        self._audit.start()
