@@ -182,6 +182,8 @@ def _check(args: argparse.Namespace) -> int:
         from ctxlint.baseline import write_baseline
 
         write_baseline(args.write_baseline, findings)
+        print(f"ctxlint: wrote {len(findings)} findings to {args.write_baseline}", file=sys.stderr)
+        return 0  # recorded, not failed (like ruff's --add-noqa)
     if args.baseline is not None:
         from ctxlint.baseline import filter_baselined
 
@@ -208,7 +210,10 @@ def _print_findings(args: argparse.Namespace, findings, outcome, fix_mode: Optio
     text = reporters()[fmt](findings, summary)
     if args.quiet and fmt == "text":
         text = "".join(line + "\n" for line in text.splitlines()[:-1])
-    sys.stdout.write(text)
+    # File names that are not valid UTF-8 reach us as surrogate escapes: write their bytes back.
+    sys.stdout.flush()
+    sys.stdout.buffer.write(text.encode("utf-8", "surrogateescape"))
+    sys.stdout.buffer.flush()
 
 
 def statistics_table(findings) -> str:

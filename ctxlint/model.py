@@ -200,7 +200,28 @@ class SemanticModel:
             handler(self, node)
 
     def bind(self, name: str, path: Optional[str], node: Optional[cst.CSTNode]) -> None:
+        previous = self.scope.bindings.get(name)
+        if (
+            previous is not None
+            and isinstance(previous.node, cst.ImportAlias)
+            and not isinstance(node, cst.ImportAlias)
+            and self._in_import_error_handler()
+        ):
+            return
         self.scope.bindings[name] = Binding(path, node)
+
+    def _in_import_error_handler(self) -> bool:
+        """Inside `except ImportError:` (or ModuleNotFoundError): an optional-import fallback."""
+        for ancestor in reversed(self.ancestors):
+            if isinstance(ancestor, cst.ExceptHandler):
+                caught = ancestor.type
+                names = [e.value for e in caught.elements] if isinstance(caught, cst.Tuple) else [caught]
+                return any(
+                    n is not None and dotted_name(n) in ("ImportError", "ModuleNotFoundError") for n in names
+                )
+            if isinstance(ancestor, (cst.FunctionDef, cst.ClassDef)):
+                return False
+        return False
 
     def _enter_module(self, node: cst.Module) -> None:
         self.scope = self.module_scope = Scope("module", node, None)
@@ -359,9 +380,9 @@ def _top_level_statements(body: Sequence[cst.CSTNode]) -> Iterator[cst.CSTNode]:
                 yield from _top_level_statements(orelse.body.body)
                 orelse = orelse.orelse if isinstance(orelse, cst.If) else None
         elif isinstance(statement, cst.Try):
+            # Handlers are skipped: `except ImportError: baggage = None` is the fallback
+            # for an optional dependency, and must not hide the import in the `try` body.
             yield from _top_level_statements(statement.body.body)
-            for handler in statement.handlers:
-                yield from _top_level_statements(handler.body.body)
         else:
             yield statement
 

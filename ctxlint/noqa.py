@@ -17,7 +17,8 @@ def logical_line_text(text: str) -> dict[int, str]:
     A token spanning several lines (a multi-line string, a backslash continuation) maps
     all its lines to their joined text.
     """
-    lines = text.splitlines(keepends=True)
+    # Lines as tokenize counts them (`str.splitlines` would also break at \f and U+2028).
+    lines = io.StringIO(text, newline="").readlines()
     mapping: dict[int, str] = {}
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))

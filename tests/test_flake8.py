@@ -37,7 +37,8 @@ def test_parity_with_cli_on_all_fixtures(tmp_path: Path) -> None:
         assert match, line
         path = (tmp_path / match["path"]).resolve()
         flake8.setdefault(path, set()).add((int(match["line"]), match["code"]))
-    cli = {path: found for path, found in cli.items() if found}
+    # flake8 reports its own E999 for a file it cannot parse and runs no plugin on it.
+    cli = {path: found for path, found in cli.items() if found and not any(code == "CTX001" for _, code in found)}
     assert cli, "the fixtures produced no findings at all"
     assert flake8 == cli
 

@@ -20,6 +20,7 @@ CANONICAL_PREFIXES: dict[str, str] = {
     "asyncio.timeouts.": "asyncio.",
     "opentelemetry.context.context.": "opentelemetry.context.",
     "opentelemetry.trace.span.": "opentelemetry.trace.",
+    "opentelemetry.trace.propagation.set_span_in_context": "opentelemetry.trace.set_span_in_context",
     "opentelemetry.propagate.": "opentelemetry.propagate.",
     "multiprocessing.pool.": "multiprocessing.",
     "multiprocessing.context.": "multiprocessing.",

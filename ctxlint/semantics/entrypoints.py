@@ -1,4 +1,7 @@
-"""Shapes of functions that start handling a request or message (runtime-semantics.md §D)."""
+"""Shapes of functions that start handling a request or message (runtime-semantics.md §D).
+
+Names are resolved dotted paths (`()` = an instance) unless a table says "last name".
+"""
 
 HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "trace"})
 VIEWSET_ACTIONS = frozenset({"list", "create", "retrieve", "update", "partial_update", "destroy"})
@@ -11,8 +14,22 @@ ROUTE_DECORATOR_METHODS = frozenset(
         "api_route", "view", "websocket_route",
     }
 )
-# `@<app>.task`, `@<app>.task(...)`: Celery tasks.
+# Methods whose name alone says "route" (the generic verbs need a known router or a path).
+ROUTE_ONLY_METHODS = frozenset({"route", "api_route", "websocket", "websocket_route"})
+# Objects whose route decorators register handlers (instances, resolved).
+ROUTERS = frozenset(
+    {
+        "flask.Flask()", "flask.Blueprint()", "flask.app.Flask()", "flask.blueprints.Blueprint()",
+        "quart.Quart()", "quart.Blueprint()",
+        "fastapi.FastAPI()", "fastapi.APIRouter()", "fastapi.routing.APIRouter()",
+        "starlette.applications.Starlette()", "starlette.routing.Router()",
+        "sanic.Sanic()", "sanic.Blueprint()", "sanic.blueprints.Blueprint()",
+        "aiohttp.web.RouteTableDef()", "aiohttp.web_routedef.RouteTableDef()",
+    }
+)
+# `@<app>.task`, `@<app>.task(...)`: Celery (and Huey) tasks.
 TASK_DECORATOR_METHODS = frozenset({"task"})
+CELERY_APPS = frozenset({"celery.Celery()", "celery.app.Celery()", "celery.app.base.Celery()"})
 
 # Fully resolved decorators (call parentheses stripped).
 ENTRY_POINT_DECORATORS: dict[str, str] = {
@@ -22,15 +39,16 @@ ENTRY_POINT_DECORATORS: dict[str, str] = {
     "pyramid.view.view_config": "Pyramid view",
     "rest_framework.decorators.api_view": "DRF view",
     "rest_framework.decorators.action": "DRF view action",
-    "litestar.get": "Litestar handler",
-    "litestar.post": "Litestar handler",
-    "litestar.put": "Litestar handler",
-    "litestar.patch": "Litestar handler",
-    "litestar.delete": "Litestar handler",
-    "litestar.route": "Litestar handler",
-    "litestar.websocket": "Litestar handler",
+    "functions_framework.http": "Cloud Functions handler",
+    "functions_framework.cloud_event": "Cloud Functions handler",
+    **{
+        f"{module}.{verb}": "Litestar handler"
+        for module in ("litestar", "litestar.handlers")
+        for verb in ("get", "post", "put", "patch", "delete", "head", "route", "websocket")
+    },
 }
-# Decorators recognised by their bare name when imported under it.
+# Decorators recognised by their bare name when the name cannot be resolved at all
+# (a star import): `from celery import *`.
 BARE_ENTRY_POINT_DECORATORS: dict[str, str] = {
     "shared_task": "Celery task",
     "actor": "Dramatiq actor",
@@ -38,14 +56,84 @@ BARE_ENTRY_POINT_DECORATORS: dict[str, str] = {
     "api_view": "DRF view",
 }
 
-# Class-based views: bases whose HTTP-verb methods are handlers (last name of the base).
-VIEW_BASES = frozenset(
-    {
-        "View", "APIView", "GenericAPIView", "ViewSet", "GenericViewSet", "ModelViewSet",
-        "ReadOnlyModelViewSet", "MethodView", "RequestHandler", "HTTPEndpoint",
-        "HTTPMethodView", "Controller", "WebSocketHandler",
-    }
-)
+# Class-based views: base-class path prefix -> (methods that handle a request, label).
+_FLASK_VIEW_METHODS = HTTP_METHODS | {"dispatch_request"}
+VIEW_BASES: dict[str, tuple[frozenset, str]] = {
+    "django.views.": (HTTP_METHODS, "Django view method"),
+    "rest_framework.views.": (HTTP_METHODS, "DRF view method"),
+    "rest_framework.generics.": (HTTP_METHODS, "DRF view method"),
+    "rest_framework.viewsets.": (HTTP_METHODS | VIEWSET_ACTIONS, "DRF viewset action"),
+    "flask.views.": (_FLASK_VIEW_METHODS, "Flask view method"),
+    "quart.views.": (_FLASK_VIEW_METHODS, "Quart view method"),
+    "tornado.web.RequestHandler": (HTTP_METHODS, "Tornado handler method"),
+    "tornado.websocket.WebSocketHandler": (frozenset({"open", "on_message"}), "Tornado WebSocket handler"),
+    "starlette.endpoints.HTTPEndpoint": (HTTP_METHODS, "Starlette endpoint method"),
+    "starlette.endpoints.WebSocketEndpoint": (
+        frozenset({"on_connect", "on_receive", "on_disconnect"}),
+        "Starlette WebSocket endpoint",
+    ),
+    "aiohttp.web.View": (HTTP_METHODS, "aiohttp view method"),
+    "aiohttp.web_urldispatcher.View": (HTTP_METHODS, "aiohttp view method"),
+    "sanic.views.HTTPMethodView": (HTTP_METHODS, "Sanic view method"),
+    "sanic.HTTPMethodView": (HTTP_METHODS, "Sanic view method"),
+    "celery.Task": (frozenset({"run"}), "Celery task"),
+    "celery.app.task.Task": (frozenset({"run"}), "Celery task"),
+}
+# The same bases by last name, used only when a base cannot be resolved at all.
+UNRESOLVED_VIEW_BASES: dict[str, tuple[frozenset, str]] = {
+    "APIView": VIEW_BASES["rest_framework.views."],
+    "GenericAPIView": VIEW_BASES["rest_framework.generics."],
+    "ViewSet": VIEW_BASES["rest_framework.viewsets."],
+    "GenericViewSet": VIEW_BASES["rest_framework.viewsets."],
+    "ModelViewSet": VIEW_BASES["rest_framework.viewsets."],
+    "ReadOnlyModelViewSet": VIEW_BASES["rest_framework.viewsets."],
+    "MethodView": VIEW_BASES["flask.views."],
+    "RequestHandler": VIEW_BASES["tornado.web.RequestHandler"],
+    "HTTPEndpoint": VIEW_BASES["starlette.endpoints.HTTPEndpoint"],
+    "HTTPMethodView": VIEW_BASES["sanic.views.HTTPMethodView"],
+}
+
+# Registration calls, by the callee's last name: positions and keywords where the handler
+# is passed. The handler must be a function (or `self.<method>`) of the same module.
+REGISTRATIONS: dict[str, tuple[tuple[int, ...], tuple[str, ...], str]] = {
+    # Starlette / FastAPI route tables
+    "Route": ((1,), ("endpoint",), "Starlette route endpoint"),
+    "WebSocketRoute": ((1,), ("endpoint",), "Starlette WebSocket endpoint"),
+    "APIRoute": ((1,), ("endpoint",), "FastAPI route endpoint"),
+    "add_api_route": ((1,), ("endpoint",), "FastAPI route endpoint"),
+    "add_api_websocket_route": ((1,), ("endpoint",), "FastAPI WebSocket endpoint"),
+    # Flask / Quart
+    "add_url_rule": ((2,), ("view_func",), "Flask view function"),
+    # aiohttp `app.router.add_*`; Sanic / Starlette / aiohttp `add_route` (argument orders differ)
+    **{
+        f"add_{verb}": ((1,), ("handler",), "aiohttp route handler")
+        for verb in ("get", "post", "put", "patch", "delete", "head")
+    },
+    "add_route": ((0, 1, 2), ("handler", "route", "endpoint"), "route handler"),
+    "add_websocket_route": ((0, 1), ("handler", "route", "endpoint"), "WebSocket route handler"),
+    # Pyramid `config.add_view(view, ...)`, aiohttp `add_view(path, handler)`
+    "add_view": ((0, 1), ("view", "handler"), "view callable"),
+    # message consumers: pika >= 1.0 `(queue, on_message_callback)`, pika 0.x
+    # `(consumer_callback, queue)`, aio-pika `queue.consume(callback)`, kombu
+    "basic_consume": ((0, 1), ("on_message_callback", "consumer_callback"), "message consumer callback"),
+    "consume": ((0,), ("callback",), "message consumer callback"),
+    "register_callback": ((0,), ("callback",), "message consumer callback"),
+}
+# Registration functions that need resolution (their last names are too common).
+RESOLVED_REGISTRATIONS: dict[str, tuple[tuple[int, ...], tuple[str, ...], str]] = {
+    **{
+        f"aiohttp.web.{verb}": ((1,), ("handler",), "aiohttp route handler")
+        for verb in ("get", "post", "put", "patch", "delete", "head", "view")
+    },
+    "aiohttp.web.route": ((2,), ("handler",), "aiohttp route handler"),
+    "django.urls.path": ((1,), ("view",), "Django view"),
+    "django.urls.re_path": ((1,), ("view",), "Django view"),
+    "django.conf.urls.url": ((1,), ("view",), "Django view"),
+    "kombu.Consumer": ((), ("callbacks", "on_message"), "message consumer callback"),
+    "kombu.messaging.Consumer": ((), ("callbacks", "on_message"), "message consumer callback"),
+    "google.cloud.pubsub_v1.SubscriberClient().subscribe": ((1,), ("callback",), "Pub/Sub subscriber callback"),
+    "google.cloud.pubsub.SubscriberClient().subscribe": ((1,), ("callback",), "Pub/Sub subscriber callback"),
+}
 
 LAMBDA_HANDLER_NAMES = frozenset({"lambda_handler"})
 

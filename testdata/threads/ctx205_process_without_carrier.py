@@ -1,4 +1,5 @@
 # ctxlint: preview
+# ctxlint: select = ["CTX2"]
 # CTX205: processes started inside an entry point or a span without a trace carrier.
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
