@@ -569,7 +569,8 @@ def test_ci_docs_snippets_parse_and_use_real_options() -> None:
 
     from ctxlint.cli import build_parser
 
-    text = (REPO / "docs" / "ci.md").read_text(encoding="utf-8")
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    text = readme.split("\n## Running in CI\n", 1)[1].split("\n## ", 1)[0]
     blocks = [yaml.safe_load(block) for block in re.findall(r"```yaml\n(.*?)```", text, re.S)]
     commands = []
 
