@@ -6,8 +6,7 @@ another name), passed to any call, captured by a nested function or lambda, used
 `with`, or has a release method called on it. Only a name that is never used in one of
 those ways is unhandled. This keeps precision high without data-flow analysis.
 
-`uses(function, name)` walks the function once per name and caches the answer on the
-function node's scope memo; rules call `is_handled`.
+`uses(function, name)` walks the function once per name; rules call `is_handled`.
 """
 
 from __future__ import annotations
@@ -49,6 +48,8 @@ def uses(function: cst.CSTNode, name: str) -> list[Use]:
 
 def _is_store(node: cst.Name, parent: Optional[cst.CSTNode]) -> bool:
     if isinstance(parent, cst.AssignTarget) and parent.target is node:
+        return True
+    if isinstance(parent, cst.NamedExpr) and parent.target is node:
         return True
     if isinstance(parent, (cst.AnnAssign, cst.AugAssign)) and parent.target is node:
         return isinstance(parent, cst.AnnAssign)
