@@ -1,0 +1,147 @@
+"""Tasks, cancellation, timeouts and clients: the APIs behind the CTX4xx rules.
+
+Facts from runtime-semantics.md §C (timeout defaults, `CancelledError` is a
+`BaseException`, weakly referenced tasks) and §A.3.1 (which calls create tasks). Names
+are resolved dotted paths; `()` means "an instance of".
+"""
+
+# ---------------------------------------------------------------- CTX401 tasks
+
+# Module functions whose result is a task the event loop only weakly references.
+TASK_FACTORIES = frozenset({"asyncio.create_task", "asyncio.ensure_future"})
+# `<loop>.create_task(...)` on a receiver resolved to one of these is a task factory too.
+# (`TaskGroup().create_task` is not: the group holds its tasks.)
+EVENT_LOOPS = frozenset(
+    {
+        "asyncio.get_running_loop()",
+        "asyncio.get_event_loop()",
+        "asyncio.new_event_loop()",
+        "asyncio.AbstractEventLoop()",
+        "asyncio.BaseEventLoop()",
+    }
+)
+# Ownership (SPEC "Shared notions"): `task.cancel()` releases it, a done callback observes it.
+TASK_RELEASE_METHODS = ("cancel",)
+# Reading a task's outcome or state observes it too (the code keeps track of it).
+TASK_HANDLING_METHODS = ("add_done_callback", "result", "exception", "done", "cancelled")
+# `asyncio.TaskGroup` exists from this version on (runtime-semantics.md §A.3.1).
+TASK_GROUP_SINCE = (3, 11)
+
+# ---------------------------------------------------------------- CTX402 cancellation
+
+# Exception classes whose `except` catches the current task's cancellation.
+# `concurrent.futures.CancelledError` is a different class (an `Exception`) on 3.9-3.13
+# [verified], so it is not here; neither is `Exception` (CancelledError is a BaseException
+# since 3.8).
+CANCELLATION_CATCHERS = frozenset(
+    {
+        "asyncio.CancelledError",
+        "BaseException",
+        "anyio.get_cancelled_exc_class()",
+        "trio.Cancelled",
+    }
+)
+SUPPRESS = "contextlib.suppress"
+# Calls that end the handler without returning (they raise SystemExit or never return).
+TERMINATING_CALLS = frozenset({"sys.exit", "os._exit", "os.abort"})
+# Return annotations of functions that never return (a call to one ends the handler).
+NO_RETURN_ANNOTATIONS = frozenset(
+    {"typing.NoReturn", "typing.Never", "typing_extensions.NoReturn", "typing_extensions.Never", "NoReturn", "Never"}
+)
+# Methods that hand a caught exception to someone who will raise it (a future, an outcome
+# list, a queue, a generator): the cancellation is passed on, not swallowed.
+EXCEPTION_HANDOFF_METHODS = frozenset(
+    {
+        "set_exception", "append", "appendleft", "add", "extend", "put", "put_nowait", "send",
+        "send_nowait", "throw", "athrow",
+    }
+)
+# `asyncio.timeout()` exists from this version on; before it `asyncio.wait_for` is the deadline,
+# and `asyncio.TimeoutError` is only `TimeoutError` from 3.11 (runtime-semantics.md §C.2).
+ASYNCIO_TIMEOUT_SINCE = (3, 11)
+
+# ---------------------------------------------------------------- CTX403 timeouts
+
+REQUESTS_FUNCTIONS = frozenset(
+    {
+        "requests.get", "requests.options", "requests.head", "requests.post", "requests.put",
+        "requests.patch", "requests.delete", "requests.request",
+    }
+)
+# `requests.Session()` and the `requests.session()` factory: their request methods.
+REQUESTS_SESSIONS = frozenset({"requests.Session()", "requests.session()"})
+REQUESTS_SESSION_METHODS = frozenset(
+    {"get", "options", "head", "post", "put", "patch", "delete", "request", "send"}
+)
+# `Session.request(method, url, params, data, headers, cookies, files, auth, timeout, ...)`
+SESSION_REQUEST_TIMEOUT_POSITION = 8
+
+# Standard-library blocking connections: resolved name -> position of `timeout` (None:
+# keyword only). Their default is `socket.getdefaulttimeout()`, None unless the program
+# sets it (runtime-semantics.md §C.1). Positions are the 3.9-3.11 signatures; 3.12 made
+# `timeout` keyword-only for the SSL variants.
+STDLIB_CONNECTIONS: dict[str, int] = {
+    "urllib.request.urlopen": 2,
+    "http.client.HTTPConnection": 2,
+    "http.client.HTTPSConnection": 4,
+    "socket.create_connection": 1,
+    "smtplib.SMTP": 3,
+    "smtplib.SMTP_SSL": 5,
+    "ftplib.FTP": 4,
+}
+# Constructors that connect only when given a host: `ftplib.FTP()` then
+# `ftp.connect(host, port, timeout)` takes the timeout at connect time.
+CONNECTS_ONLY_WITH_HOST = frozenset({"ftplib.FTP"})
+
+# httpx defaults to 5 s everywhere; only an explicit `timeout=None` disables it.
+HTTPX_CALLS = frozenset(
+    {
+        "httpx.get", "httpx.options", "httpx.head", "httpx.post", "httpx.put", "httpx.patch",
+        "httpx.delete", "httpx.request", "httpx.stream", "httpx.Client", "httpx.AsyncClient",
+    }
+)
+HTTPX_CLIENTS = frozenset({"httpx.Client()", "httpx.AsyncClient()"})
+HTTPX_CLIENT_METHODS = frozenset(
+    {"get", "options", "head", "post", "put", "patch", "delete", "request", "stream", "send"}
+)
+HTTPX_TIMEOUT = "httpx.Timeout"
+HTTPX_TIMEOUT_LIMITS = ("connect", "read", "write", "pool")
+
+# A bare `aiohttp.ClientTimeout()` has `total=None`: no limit at all [verified 3.14.5].
+AIOHTTP_CLIENT_TIMEOUT = "aiohttp.ClientTimeout"
+AIOHTTP_TIMEOUT_LIMITS = ("total", "connect", "sock_read", "sock_connect")  # positional order
+
+# ---------------------------------------------------------------- CTX404 workers
+
+# Methods that block forever when called without a timeout (runtime-semantics.md §C.1):
+# Queue.get, Event/Condition.wait, Thread.join, Future.result, Lock/Semaphore.acquire,
+# Connection.recv, socket.accept.
+BLOCKING_METHODS = frozenset({"get", "wait", "join", "result", "acquire", "recv", "accept"})
+# Helpers that run a callable in a worker thread, by resolved name -> position of the callable.
+THREAD_RUNNERS: dict[str, int] = {"asyncio.to_thread": 0}
+
+# ---------------------------------------------------------------- CTX406 clients
+
+CLIENT_CONSTRUCTORS = frozenset(
+    {
+        "aiohttp.ClientSession",
+        "httpx.Client",
+        "httpx.AsyncClient",
+        "requests.Session",
+        "requests.session",
+    }
+)
+CLIENT_RELEASE_METHODS = ("close", "aclose", "__exit__", "__aexit__")
+ASYNC_CLIENTS = frozenset({"aiohttp.ClientSession", "httpx.AsyncClient"})  # `async with` them
+
+# ---------------------------------------------------------------- CTX407 futures
+
+EXECUTORS = frozenset(
+    {
+        "concurrent.futures.ThreadPoolExecutor()",
+        "concurrent.futures.ProcessPoolExecutor()",
+        "concurrent.futures.Executor()",
+    }
+)
+FUTURE_RELEASE_METHODS = ("cancel",)
+FUTURE_HANDLING_METHODS = ("result", "exception", "add_done_callback")
