@@ -1,0 +1,206 @@
+"""Where a trace leaves or enters the process: HTTP clients, servers, message producers
+and consumers, by resolved dotted name (`()` = an instance), with the OpenTelemetry
+entry-point name that instruments each (runtime-semantics.md §B.6).
+
+An empty library name means no OpenTelemetry instrumentation exists (`http.client`).
+"""
+
+NO_INSTRUMENTATION = ""
+
+# ------------------------------------------------------------------ HTTP clients (CTX301)
+
+# Client constructions: reported once each. path -> library
+HTTP_CLIENTS: dict[str, str] = {
+    "requests.Session": "requests",
+    "requests.session": "requests",
+    "httpx.Client": "httpx",
+    "httpx.AsyncClient": "httpx",
+    "aiohttp.ClientSession": "aiohttp-client",
+    "urllib.request.build_opener": "urllib",
+    "urllib.request.OpenerDirector": "urllib",
+    "urllib3.PoolManager": "urllib3",
+    "urllib3.ProxyManager": "urllib3",
+    "urllib3.HTTPConnectionPool": "urllib3",
+    "urllib3.HTTPSConnectionPool": "urllib3",
+    "urllib3.connection_from_url": "urllib3",
+    "urllib3.proxy_from_url": "urllib3",
+    "urllib3.poolmanager.PoolManager": "urllib3",
+    "urllib3.poolmanager.ProxyManager": "urllib3",
+    "urllib3.poolmanager.proxy_from_url": "urllib3",
+    "urllib3.connectionpool.HTTPConnectionPool": "urllib3",
+    "urllib3.connectionpool.HTTPSConnectionPool": "urllib3",
+    "urllib3.connectionpool.connection_from_url": "urllib3",
+    "http.client.HTTPConnection": NO_INSTRUMENTATION,
+    "http.client.HTTPSConnection": NO_INSTRUMENTATION,
+    "tornado.httpclient.AsyncHTTPClient": "tornado",
+    "tornado.httpclient.HTTPClient": "tornado",
+    "tornado.simple_httpclient.SimpleAsyncHTTPClient": "tornado",
+    "tornado.curl_httpclient.CurlAsyncHTTPClient": "tornado",
+}
+
+_VERBS = ("get", "options", "head", "post", "put", "patch", "delete", "request")
+# Module-level shortcuts that send a request through an internal client. path -> library
+HTTP_SHORTCUTS: dict[str, str] = {
+    **{f"requests.{verb}": "requests" for verb in _VERBS},
+    **{f"httpx.{verb}": "httpx" for verb in (*_VERBS, "stream")},
+    "aiohttp.request": "aiohttp-client",
+    "urllib.request.urlopen": "urllib",
+    "urllib.request.urlretrieve": "urllib",
+    "urllib3.request": "urllib3",
+}
+
+# Methods of a constructed client that send a request (CTX305).
+HTTP_SEND_METHODS = frozenset(
+    {*_VERBS, "send", "stream", "fetch", "open", "urlopen", "ws_connect", "request_encode_url", "request_encode_body"}
+)
+
+# ------------------------------------------------------------------ servers (CTX302)
+
+# Application constructions. path -> library
+SERVERS: dict[str, str] = {
+    "flask.Flask": "flask",
+    "flask.app.Flask": "flask",
+    "fastapi.FastAPI": "fastapi",
+    "fastapi.applications.FastAPI": "fastapi",
+    "starlette.applications.Starlette": "starlette",
+    "aiohttp.web.Application": "aiohttp-server",
+    "aiohttp.web_app.Application": "aiohttp-server",
+    "falcon.App": "falcon",
+    "falcon.API": "falcon",
+    "falcon.asgi.App": "falcon",
+    "tornado.web.Application": "tornado",
+    "grpc.server": "grpc_server",
+    "grpc.aio.server": "grpc_aio_server",
+    "django.core.wsgi.get_wsgi_application": "django",
+    "django.core.asgi.get_asgi_application": "django",
+}
+# Frameworks that the OpenTelemetry WSGI/ASGI middleware instruments when it wraps the
+# app (filed under "wsgi"/"asgi" in the project facts): framework -> middleware kinds.
+MIDDLEWARE_FRAMEWORKS: dict[str, tuple[str, ...]] = {
+    "flask": ("wsgi",),
+    "fastapi": ("asgi",),
+    "starlette": ("asgi",),
+    "django": ("wsgi", "asgi"),
+    "falcon": ("wsgi", "asgi"),
+}
+
+# ------------------------------------------------------------------ messaging (CTX303, CTX304)
+
+# Producer instances: receiver path -> (library, publishing methods).
+PRODUCERS: dict[str, tuple[str, frozenset]] = {
+    "kafka.KafkaProducer()": ("kafka", frozenset({"send"})),
+    "kafka.producer.KafkaProducer()": ("kafka", frozenset({"send"})),
+    "kafka.producer.kafka.KafkaProducer()": ("kafka", frozenset({"send"})),
+    "confluent_kafka.Producer()": ("confluent_kafka", frozenset({"produce"})),
+    "confluent_kafka.SerializingProducer()": ("confluent_kafka", frozenset({"produce"})),
+    "aiokafka.AIOKafkaProducer()": ("aiokafka", frozenset({"send", "send_and_wait"})),
+    "aiokafka.producer.AIOKafkaProducer()": ("aiokafka", frozenset({"send", "send_and_wait"})),
+    **{
+        channel: ("pika", frozenset({"basic_publish"}))
+        for channel in (
+            "pika.BlockingConnection().channel()",
+            "pika.adapters.BlockingConnection().channel()",
+            "pika.adapters.blocking_connection.BlockingConnection().channel()",
+            "pika.adapters.blocking_connection.BlockingChannel()",
+            "pika.channel.Channel()",
+        )
+    },
+}
+# Any aio-pika object path (exchanges come from channels, connections, annotations).
+AIO_PIKA_PREFIX = "aio_pika."
+AIO_PIKA_PUBLISH = frozenset({"publish"})
+
+# Consumer instances iterated by `for`/`async for`: path -> library.
+CONSUMER_ITERABLES: dict[str, str] = {
+    "kafka.KafkaConsumer()": "kafka",
+    "kafka.consumer.KafkaConsumer()": "kafka",
+    "kafka.consumer.group.KafkaConsumer()": "kafka",
+    "aiokafka.AIOKafkaConsumer()": "aiokafka",
+    "aiokafka.consumer.AIOKafkaConsumer()": "aiokafka",
+}
+# Receiving calls: receiver path -> (library, methods). A loop containing one, or the
+# rest of the function when there is no loop, handles the received message.
+CONSUMER_RECEIVES: dict[str, tuple[str, frozenset]] = {
+    "kafka.KafkaConsumer()": ("kafka", frozenset({"poll"})),
+    "confluent_kafka.Consumer()": ("confluent_kafka", frozenset({"poll", "consume"})),
+    "confluent_kafka.DeserializingConsumer()": ("confluent_kafka", frozenset({"poll"})),
+    "aiokafka.AIOKafkaConsumer()": ("aiokafka", frozenset({"getone", "getmany"})),
+    "aiokafka.consumer.AIOKafkaConsumer()": ("aiokafka", frozenset({"getone", "getmany"})),
+    **{channel: ("pika", frozenset({"consume"})) for channel, (library, _m) in PRODUCERS.items() if library == "pika"},
+}
+# Callback registrations: receiver -> (library, method, positions, keywords of the callback).
+PIKA_CHANNELS = frozenset(channel for channel, (library, _m) in PRODUCERS.items() if library == "pika")
+PIKA_CONSUME = ("basic_consume", (1, 0), ("on_message_callback", "consumer_callback"))
+AIO_PIKA_CONSUME = ("consume", (0,), ("callback",))
+AIO_PIKA_ITERATOR = "iterator()"
+
+# AWS messaging through boto3 clients/resources; the service is the factory's first argument.
+BOTO3_FACTORIES = frozenset(
+    {
+        "boto3.client", "boto3.resource", "boto3.Session().client", "boto3.Session().resource",
+        "boto3.session.Session().client", "boto3.session.Session().resource",
+    }
+)
+# service -> (publishing methods, receiving methods, libraries instrumenting publish,
+# libraries instrumenting receive). BotocoreInstrumentor injects into SNS message
+# attributes and the X-Ray header of SQS requests; only Boto3SQSInstrumentor extracts.
+AWS_MESSAGING: dict[str, tuple[frozenset, frozenset, tuple[str, ...], tuple[str, ...]]] = {
+    "sqs": (
+        frozenset({"send_message", "send_message_batch", "send_messages"}),
+        frozenset({"receive_message", "receive_messages"}),
+        ("boto3", "botocore"),
+        ("boto3",),
+    ),
+    "sns": (frozenset({"publish", "publish_batch"}), frozenset(), ("botocore",), ()),
+}
+
+# ------------------------------------------------------------------ propagation
+
+# Last names of calls that write / read the trace context into a carrier
+# (`propagate.inject`, `get_global_textmap().inject`, `TraceContextTextMapPropagator().inject`).
+INJECT = "inject"
+EXTRACT = "extract"
+ATTACH = "attach"
+# Hand-written server propagation: a function calling `extract` that is registered as a
+# request hook (`@app.before_request`, `app.add_middleware(C)`), or a middleware /
+# interceptor method of that name, extracts the incoming context itself.
+SERVER_HOOKS = frozenset(
+    {"before_request", "before_app_request", "middleware", "add_middleware", "on_request", "register_middleware"}
+)
+SERVER_HOOK_METHODS = frozenset(
+    {"__call__", "dispatch", "process_request", "process_view", "intercept_service", "on_request"}
+)
+SUPPRESSORS: dict[str, str] = {
+    "suppress_http_instrumentation": "http",
+    "suppress_instrumentation": "all",
+}
+
+# ------------------------------------------------------------------ advice
+
+# What fixes an uninstrumented library, for messages. `{name}` is the object's name.
+ADVICE: dict[str, str] = {
+    "requests": "call `RequestsInstrumentor().instrument()` at startup",
+    "httpx": "call `HTTPXClientInstrumentor().instrument()` at startup or `HTTPXClientInstrumentor.instrument_client({name})`",
+    "aiohttp-client": "call `AioHttpClientInstrumentor().instrument()` at startup or pass `trace_configs=[create_trace_config()]`",
+    "urllib": "call `URLLibInstrumentor().instrument()` at startup",
+    "urllib3": "call `URLLib3Instrumentor().instrument()` at startup",
+    "tornado": "call `TornadoInstrumentor().instrument()` at startup",
+    NO_INSTRUMENTATION: "http.client has no OpenTelemetry instrumentation; call `propagate.inject(headers)` and send the headers",
+    "flask": "call `FlaskInstrumentor().instrument_app({name})`",
+    "fastapi": "call `FastAPIInstrumentor.instrument_app({name})`",
+    "starlette": "call `StarletteInstrumentor.instrument_app({name})`",
+    "django": "call `DjangoInstrumentor().instrument()` at startup",
+    "aiohttp-server": "call `AioHttpServerInstrumentor().instrument()` before creating the application",
+    "falcon": "call `FalconInstrumentor().instrument()` before creating the application",
+    "grpc_server": "call `GrpcInstrumentorServer().instrument()` at startup or pass `interceptors=[server_interceptor()]`",
+    "grpc_aio_server": "call `GrpcAioInstrumentorServer().instrument()` at startup or pass `interceptors=[aio_server_interceptor()]`",
+    "kafka": "call `KafkaInstrumentor().instrument()` at startup",
+    "confluent_kafka": "call `ConfluentKafkaInstrumentor().instrument()` at startup",
+    "aiokafka": "call `AIOKafkaInstrumentor().instrument()` at startup",
+    "pika": "call `PikaInstrumentor().instrument()` at startup or `PikaInstrumentor.instrument_channel({name})`",
+    "aio-pika": "call `AioPikaInstrumentor().instrument()` at startup",
+    "boto3": "call `Boto3SQSInstrumentor().instrument()` at startup",
+    "botocore": "call `BotocoreInstrumentor().instrument()` at startup",
+}
+# Placeholder object names when the construction is not bound to a name.
+DEFAULT_OBJECT_NAME: dict[str, str] = {"httpx": "client", "pika": "channel"}

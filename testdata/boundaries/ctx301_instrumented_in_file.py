@@ -1,0 +1,25 @@
+# Instrumentors in the same file, in the forms real services use.
+import aiohttp
+import httpx
+import requests
+import urllib.request
+from opentelemetry.instrumentation.aiohttp_client import AioHttpClientInstrumentor
+from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor as HttpxInstrumentor
+from opentelemetry.instrumentation.requests import RequestsInstrumentor
+
+RequestsInstrumentor().instrument()
+HttpxInstrumentor().instrument(request_hook=None)
+aiohttp_instrumentor = AioHttpClientInstrumentor()
+aiohttp_instrumentor.instrument()
+
+
+def calls():
+    requests.get("https://a", timeout=5)
+    with httpx.Client() as client:
+        client.get("https://b")
+    return urllib.request.urlopen("https://c", timeout=5)  # error: CTX301
+
+
+async def session():
+    async with aiohttp.ClientSession() as s:
+        return await s.get("https://a")

@@ -1,0 +1,21 @@
+import http.client
+
+import httpx
+import requests
+from flask import Flask
+
+app = Flask(__name__)
+
+
+@app.get("/orders/<order_id>")
+def order(order_id):
+    profile = requests.get(f"https://profiles/{order_id}", timeout=5).json()
+    with httpx.Client() as client:  # error: CTX301
+        stock = client.get(f"https://inventory/{order_id}").json()
+    return {"profile": profile, "stock": stock}
+
+
+def health():
+    connection = http.client.HTTPConnection("localhost", 8081, timeout=2)  # error: CTX301
+    connection.request("GET", "/health")
+    return connection.getresponse().status
