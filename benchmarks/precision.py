@@ -2,6 +2,10 @@
 
     python benchmarks/precision.py                 # findings per rule, and the sample
     python benchmarks/precision.py --worksheet W.md  # each sampled finding with its code
+    python benchmarks/precision.py --select CTX1,CTX2 --findings F.json  # some rules; every finding as JSON
+    python benchmarks/precision.py --select CTX1,CTX2 --check benchmarks/PRECISION.md
+        # the judgements written there against today's sample: precision per rule,
+        # sampled findings not judged yet, judged findings no longer reported
 
 The code: the benchmark corpus (SPEC §8) plus the pinned `EXTRA` distributions below
 (services and libraries using OpenTelemetry, asyncio, threads and message brokers). Each
@@ -16,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import subprocess
 import sys
 from collections import defaultdict
@@ -33,6 +38,17 @@ EXTRA = (
     "aiokafka==0.14.0",
     "dramatiq==2.2.1",
     "faststream==0.7.8",
+    # services with request handlers (tornado, FastAPI) and OpenTelemetry-heavy SDKs
+    "jupyter-server==2.21.1",
+    "flower==2.2.0",
+    "gradio==6.31.0",
+    "temporalio==1.35.0",
+    "langfuse==5.0.4",
+    # OpenTelemetry instrumentations of message brokers, serverless and a web framework
+    "opentelemetry-instrumentation-aws-lambda==0.66b1",
+    "opentelemetry-instrumentation-pika==0.66b1",
+    "opentelemetry-instrumentation-kafka-python==0.66b1",
+    "opentelemetry-instrumentation-tornado==0.66b1",
 )
 SAMPLE = 50
 SEED = 20261124
@@ -50,9 +66,9 @@ def distributions() -> list[Path]:
     return roots
 
 
-def findings(root: Path) -> list[dict]:
+def findings(root: Path, select: str = "CTX") -> list[dict]:
     completed = subprocess.run(
-        [sys.executable, "-m", "ctxlint", "check", ".", "--preview", "--select", "CTX", "--output-format", "json", "--no-cache"],
+        [sys.executable, "-m", "ctxlint", "check", ".", "--preview", "--select", select, "--output-format", "json", "--no-cache"],
         cwd=root,
         capture_output=True,
         text=True,
@@ -78,14 +94,66 @@ def snippet(item: dict, around: int = 6) -> str:
     return "\n".join(f"{'>' if n == item['line'] else ' '}{n:5} {lines[n - 1]}" for n in range(start, end + 1))
 
 
+# A judgement row in PRECISION.md, under a `## CTXnnn` heading:
+# | `path:line` | TP / FP / debatable | one line of reasoning |
+_HEADING = re.compile(r"^##\s+(CTX\d{3})\b")
+_ROW = re.compile(r"^\|\s*`?(?P<where>[^`|\s]+:\d+)`?\s*\|\s*(?P<verdict>TP|FP|debatable)\s*\|")
+
+
+def judgements(path: Path) -> dict[str, dict[str, str]]:
+    """rule -> {"path:line": verdict} from the judgement tables of PRECISION.md."""
+    found: dict[str, dict[str, str]] = defaultdict(dict)
+    rule = None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        heading = _HEADING.match(line)
+        if heading is not None or re.match(r"#{1,2}\s", line):  # `###` stays in the rule
+            rule = heading.group(1) if heading is not None else None
+            continue
+        row = _ROW.match(line)
+        if rule is not None and row is not None:
+            found[rule][row.group("where")] = row.group("verdict")
+    return found
+
+
+def check(by_rule: dict[str, list[dict]], judged: dict[str, dict[str, str]]) -> bool:
+    """Print precision per rule from the judgements; False when they and the sample differ."""
+    consistent = True
+    for code in sorted(set(by_rule) | set(judged)):
+        sampled = {f"{item['path']}:{item['line']}" for item in sample(by_rule.get(code, []))}
+        verdicts = judged.get(code, {})
+        counted = [verdicts[where] for where in sampled if where in verdicts]
+        tp, fp, debatable = (counted.count(v) for v in ("TP", "FP", "debatable"))
+        judged_total = tp + fp + debatable
+        precision = f"{100 * tp / judged_total:.0f}%" if judged_total else "n/a"
+        print(f"{code}: {len(by_rule.get(code, []))} findings, {len(sampled)} sampled, "
+              f"TP {tp} FP {fp} debatable {debatable}: precision {precision} (debatable counted against)")
+        for where in sorted(sampled - set(verdicts)):
+            consistent = False
+            print(f"  not judged: {where}")
+        for where in sorted(set(verdicts) - sampled):
+            consistent = False
+            print(f"  judged but not in the sample: {where}")
+    return consistent
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--worksheet", type=Path, help="write the sampled findings with their code here")
+    parser.add_argument("--select", default="CTX", help="rule codes or prefixes, comma-separated (default: every rule)")
+    parser.add_argument("--findings", type=Path, help="write every finding (path, line, code, message) as JSON here")
+    parser.add_argument("--check", type=Path, help="compare the judgements in this PRECISION.md with the sample")
     args = parser.parse_args()
     by_rule: dict[str, list[dict]] = defaultdict(list)
     for root in distributions():
-        for item in findings(root):
+        for item in findings(root, args.select):
             by_rule[item["code"]].append(item)
+    if args.findings:
+        every = [
+            {key: item[key] for key in ("path", "line", "code", "message")}
+            for code in sorted(by_rule)
+            for item in by_rule[code]
+        ]
+        args.findings.write_text(json.dumps(every, indent=1) + "\n", encoding="utf-8")
     for code in sorted(by_rule):
         print(f"{code}: {len(by_rule[code])} findings, {min(len(by_rule[code]), SAMPLE)} sampled")
     if args.worksheet:
@@ -95,6 +163,11 @@ def main() -> None:
             for item in sample(by_rule[code]):
                 parts.append(f"## {item['path']}:{item['line']} {code}\n{item['message']}\n```\n{snippet(item)}\n```\n")
         args.worksheet.write_text("\n".join(parts), encoding="utf-8")
+    if args.check:
+        selectors = tuple(code.strip().upper() for code in args.select.split(","))
+        judged = {code: rows for code, rows in judgements(args.check).items() if code.startswith(selectors)}
+        if not check(by_rule, judged):
+            raise SystemExit(1)
 
 
 if __name__ == "__main__":

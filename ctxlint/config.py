@@ -183,9 +183,12 @@ def apply_overrides(settings: Settings, overrides: dict[str, Any]) -> Settings:
     if overrides.get("select") is not None:
         validate_selectors(overrides["select"], "--select")
         changes["select"] = tuple(overrides["select"])
+        changes["extend_select"] = ()  # `--select` states the whole selection, as in ruff
     if overrides.get("extend_select"):
         validate_selectors(overrides["extend_select"], "--extend-select")
-        changes["extend_select"] = settings.extend_select + tuple(overrides["extend_select"])
+        changes["extend_select"] = changes.get("extend_select", settings.extend_select) + tuple(
+            overrides["extend_select"]
+        )
     if overrides.get("ignore"):
         validate_selectors(overrides["ignore"], "--ignore")
         changes["ignore"] = settings.ignore + tuple(overrides["ignore"])

@@ -95,22 +95,35 @@ def _function_only_calls_context_run(
 ) -> bool:
     body = function.body
     statements = body.body if isinstance(body, cst.IndentedBlock) else [body]
+    return _work_calls(statements, model, facts, depth) > 0
+
+
+def _work_calls(statements, model: SemanticModel, facts: ProjectFacts, depth: int) -> int:
+    """How many context-running calls the statements make; -1 if they do anything else.
+
+    A `try` counts by its body: its handlers and `finally` only report or clean up
+    (`except Exception: log.debug(...)`, `finally: ready.set()`), the work is in the body.
+    """
     calls = 0
     for statement in statements:
+        if isinstance(statement, cst.Try):
+            inner = _work_calls(statement.body.body, model, facts, depth)
+            if inner < 0:
+                return -1
+            calls += inner
+            continue
         smalls = statement.body if isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)) else None
         if smalls is None:
-            return False
+            return -1
         for small in smalls:
             value = small.value if isinstance(small, (cst.Expr, cst.Return)) else None
             if value is None:
-                if isinstance(small, cst.Pass) or (
-                    isinstance(small, cst.Expr) and isinstance(small.value, cst.SimpleString)
-                ):
+                if isinstance(small, cst.Pass):
                     continue
-                return False
+                return -1
             if isinstance(value, cst.SimpleString):
                 continue  # docstring
             if not _only_calls_context_run(value, model, facts, depth):
-                return False
+                return -1
             calls += 1
-    return calls > 0
+    return calls

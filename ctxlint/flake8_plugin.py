@@ -43,7 +43,7 @@ class Plugin:
             code
             for selection in (getattr(options, "select", None), getattr(options, "extend_select", None))
             for code in (selection or ())
-            if isinstance(code, str) and len(code) == 6 and code.startswith("CTX")
+            if isinstance(code, str) and len(code) > len("CTX") and code.startswith("CTX")
         ]
         cls._overrides = {
             "preview": bool(getattr(options, "ctxlint_preview", False)),

@@ -10,6 +10,7 @@ from pathlib import PurePosixPath
 from typing import Iterable, Optional
 
 SUPPORTED_VERSIONS = tuple((3, minor) for minor in range(9, 15))
+TOOL_PREFIX = "CTX"
 
 
 class UsageError(Exception):
@@ -74,7 +75,9 @@ class Settings:
         if selected <= ignored:
             return False
         if preview and not self.preview:
-            return code in self.select or code in self.extend_select
+            # Selecting a rule or a family (`CTX201`, `CTX2`) is an explicit choice; the
+            # tool-wide `CTX` (the default) and `ALL` are not.
+            return selected > len(TOOL_PREFIX)
         return True
 
     def fingerprint(self) -> str:

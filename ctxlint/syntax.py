@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Optional
 
 import libcst as cst
@@ -66,6 +67,8 @@ def source(node: cst.CSTNode) -> str:
     """The node's code, for messages (one line, shortened)."""
     text = cst.Module([]).code_for_node(node).strip()
     text = " ".join(text.split())
+    text = re.sub(r"([(\[{]) ", r"\1", text)
+    text = re.sub(r",? ([)\]}])", r"\1", text)
     return text if len(text) <= 60 else text[:57] + "..."
 
 

@@ -11,6 +11,8 @@ import pytest
 
 from conftest import run_ctxlint
 
+# CTX201-CTX203 are preview rules (benchmarks/PRECISION.md): test projects select the family.
+ENABLE = '[tool.ctxlint]\nextend-select = ["CTX2"]\n'
 THREAD = "import threading\n\n\ndef handle():\n    threading.Thread(target=print).start()\n"
 SUBCLASS = "import threading\n\n\nclass Uploader(threading.Thread):\n    def run(self):\n        pass\n"
 
@@ -25,7 +27,7 @@ def err(completed: subprocess.CompletedProcess) -> str:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    (tmp_path / "pyproject.toml").write_text("[tool.ctxlint]\n")
+    (tmp_path / "pyproject.toml").write_text(ENABLE)
     (tmp_path / "jobs.py").write_text(THREAD)
     return tmp_path
 
@@ -108,11 +110,13 @@ def test_select_and_ignore(project: Path, args: list[str], expected: set[str]) -
 
 
 def test_preview_rules_need_preview_or_explicit_select(project: Path) -> None:
+    (project / "pyproject.toml").write_text("[tool.ctxlint]\n")
     (project / "jobs.py").write_text(SUBCLASS)
     assert "CTX206" not in out(check(project))
+    assert "CTX206" not in out(check(project, "--select", "CTX"))
     assert "CTX206" in out(check(project, "--preview"))
     assert "CTX206" in out(check(project, "--extend-select", "CTX206"))
-    assert "CTX206" not in out(check(project, "--extend-select", "CTX2"))
+    assert "CTX206" in out(check(project, "--extend-select", "CTX2"))  # a family is explicit too
 
 
 def test_unknown_selector_is_a_usage_error(project: Path) -> None:
@@ -143,11 +147,11 @@ def test_config_errors_name_the_file_and_problem(project: Path, config: str, mes
 
 
 def test_config_is_discovered_upward_and_per_directory(project: Path) -> None:
-    (project / "pyproject.toml").write_text("[tool.ctxlint]\nignore = ['CTX201']\n")
+    (project / "pyproject.toml").write_text(ENABLE + "ignore = ['CTX201']\n")
     nested = project / "service"
     nested.mkdir()
     (nested / "jobs.py").write_text(THREAD)
-    (nested / "ctxlint.toml").write_text("select = ['CTX']\n")
+    (nested / "ctxlint.toml").write_text("select = ['CTX2']\n")
     findings = json.loads(out(check(project, "--output-format", "json")))
     assert [f["filename"] for f in findings] == ["service/jobs.py"]
     from_inside = json.loads(out(run_ctxlint("check", "--no-cache", "--output-format", "json", "jobs.py", cwd=nested)))
@@ -162,7 +166,7 @@ def test_explicit_config_file(project: Path) -> None:
 def test_per_file_ignores(project: Path) -> None:
     (project / "tests").mkdir()
     (project / "tests" / "test_jobs.py").write_text(THREAD)
-    (project / "pyproject.toml").write_text("[tool.ctxlint]\nper-file-ignores = { 'tests/**' = ['CTX2'] }\n")
+    (project / "pyproject.toml").write_text(ENABLE + "per-file-ignores = { 'tests/**' = ['CTX2'] }\n")
     findings = json.loads(out(check(project, "--output-format", "json")))
     assert [f["filename"] for f in findings] == ["jobs.py"]
 
@@ -174,7 +178,7 @@ def test_target_version_from_requires_python(project: Path) -> None:
     )
     (project / "jobs.py").write_text(source)
     assert check(project).returncode == 1
-    (project / "pyproject.toml").write_text("[project]\nrequires-python = '>=3.14'\n\n[tool.ctxlint]\n")
+    (project / "pyproject.toml").write_text("[project]\nrequires-python = '>=3.14'\n\n" + ENABLE)
     assert check(project).returncode == 0
     assert check(project, "--target-version", "py313").returncode == 1
 
@@ -197,7 +201,7 @@ def test_gitignore_exclude_and_virtualenvs_are_skipped(project: Path) -> None:
         (project / folder / "jobs.py").write_text(THREAD)
     (project / "env" / "pyvenv.cfg").write_text("home = /usr\n")
     (project / ".gitignore").write_text("generated/\n")
-    (project / "pyproject.toml").write_text("[tool.ctxlint]\nextend-exclude = ['vendor']\n")
+    (project / "pyproject.toml").write_text(ENABLE + "extend-exclude = ['vendor']\n")
     findings = json.loads(out(check(project, "--output-format", "json")))
     assert [f["filename"] for f in findings] == ["jobs.py"]
     explicit = json.loads(out(check(project, "--output-format", "json", "generated/jobs.py")))

@@ -123,7 +123,7 @@ def test_internal_error_is_reported_and_other_findings_survive(tmp_path: Path) -
                 raise ZeroDivisionError("boom")
 
         source = b"import threading\\n\\ndef f():\\n    threading.Thread(target=print).start()\\n"
-        result = lint_bytes(source, "jobs.py", Settings(), ProjectFacts())
+        result = lint_bytes(source, "jobs.py", Settings(extend_select=("CTX2",)), ProjectFacts())
         for finding in result.findings:
             print(finding.code, finding.message)
         """

@@ -9,6 +9,7 @@ from pathlib import Path
 from conftest import script
 from fixtures import lint_all
 
+ENABLE = '[tool.ctxlint]\nextend-select = ["CTX2"]\n'  # CTX201-203 are preview rules
 LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>CTX\d{3}) ")
 
 
@@ -46,13 +47,13 @@ def test_parity_with_cli_on_all_fixtures(tmp_path: Path) -> None:
 def test_columns_match_cli(tmp_path: Path) -> None:
     source = tmp_path / "jobs.py"
     source.write_text("import threading\n\n\ndef f():\n    x = 1; threading.Thread(target=print).start()\n")
-    (tmp_path / "pyproject.toml").write_text("[tool.ctxlint]\n")
+    (tmp_path / "pyproject.toml").write_text(ENABLE)
     completed = run_flake8("jobs.py", cwd=tmp_path)
     assert completed.stdout.startswith("jobs.py:5:12: CTX201 "), completed.stdout
 
 
 def test_noqa_is_honoured(tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text("[tool.ctxlint]\n")
+    (tmp_path / "pyproject.toml").write_text(ENABLE)
     (tmp_path / "jobs.py").write_text(
         "import threading\n\n\ndef f():\n"
         "    threading.Thread(target=print).start()  # noqa: CTX201\n"
@@ -81,7 +82,7 @@ def test_preview_rules_need_an_option(tmp_path: Path) -> None:
 
 
 def test_target_version_option(tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text("[tool.ctxlint]\n")
+    (tmp_path / "pyproject.toml").write_text(ENABLE)
     (tmp_path / "jobs.py").write_text(
         "import contextvars\nimport threading\n\n\ndef f():\n"
         "    threading.Thread(target=print, context=contextvars.copy_context()).start()\n"

@@ -178,7 +178,8 @@ def expected_level(code: str) -> str:
 
 def project(root: Path, files: dict[str, str | bytes]) -> Path:
     root.mkdir(parents=True, exist_ok=True)
-    (root / "pyproject.toml").write_text("[tool.ctxlint]\n", encoding="utf-8")
+    # CTX201-CTX203 are preview rules (benchmarks/PRECISION.md): the family is selected.
+    (root / "pyproject.toml").write_text("[tool.ctxlint]\nextend-select = [\"CTX2\"]\n", encoding="utf-8")
     for name, content in files.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -357,13 +358,13 @@ def test_github_hostile_file_name_cannot_inject_a_workflow_command(tmp_path: Pat
         command = parse_workflow_command(line)
         assert command is not None
         name, properties, data = command
-        assert name == "error"
+        assert name == expected_level("CTX201")
         assert properties["file"] == HOSTILE_NAME
         assert properties["title"] == "CTX201"
         assert (int(properties["line"]), int(properties["endLine"])) == (finding["line"], finding["end_line"])
         assert data == finding["message"]
         # The command and its properties end at the first "::": no ":" may occur before it.
-        assert line.startswith("::error ") and ":" not in line[2 : line.index("::", 2)]
+        assert line.startswith(f"::{name} ") and ":" not in line[2 : line.index("::", 2)]
     single, multi = (parse_workflow_command(line)[1] for line in lines)
     assert set(single) == {"file", "line", "col", "endLine", "endColumn", "title"}
     assert set(multi) == {"file", "line", "endLine", "title"}
@@ -375,12 +376,12 @@ def test_github_escapes_line_breaks_in_messages() -> None:
     from ctxlint.reporters.github import render
 
     message = "first\r\n::error file=x.py::second\rthird\n%0A, done: 100%"
-    finding = Finding("CTX201", "thread-without-context", message, "a,b:c%.py", Location(1, 1, 1, 2))
+    finding = Finding("CTX101", "root-context-in-entry-point", message, "a,b:c%.py", Location(1, 1, 1, 2))
     output = render([finding], RunSummary(files_checked=1)).encode("utf-8")
     (line,) = runner_lines(output)
     assert parse_workflow_command(line) == (
         "error",
-        {"file": "a,b:c%.py", "line": "1", "col": "1", "endLine": "1", "endColumn": "2", "title": "CTX201"},
+        {"file": "a,b:c%.py", "line": "1", "col": "1", "endLine": "1", "endColumn": "2", "title": "CTX101"},
         message,
     )
 

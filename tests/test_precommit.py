@@ -53,8 +53,9 @@ def _try_repo(repo: Path, hook: str) -> subprocess.CompletedProcess:
 
 
 def test_hook_fails_on_bad_file_and_passes_on_fixed_one(repo: Path) -> None:
+    (repo / "pyproject.toml").write_text('[tool.ctxlint]\nextend-select = ["CTX2"]\n')
     (repo / "handler.py").write_text(BAD)
-    _git("add", "handler.py", cwd=repo)
+    _git("add", "handler.py", "pyproject.toml", cwd=repo)
     failed = _try_repo(repo, "ctxlint")
     assert failed.returncode == 1, failed.stdout + failed.stderr
     assert "handler.py:5:5: CTX201" in failed.stdout

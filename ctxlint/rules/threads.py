@@ -8,6 +8,8 @@ import libcst as cst
 
 from ctxlint.contextcopy import copied_context_name, is_context_run, runs_in_copied_context
 from ctxlint.entrypoints import parent_context_reason
+from ctxlint.model import SemanticModel
+from ctxlint.ownership import Use, uses
 from ctxlint.rules.base import Replacement, Rule
 from ctxlint.semantics import concurrency as sem
 from ctxlint.syntax import argument, attribute_name, is_none, keyword, positional, source
@@ -52,6 +54,7 @@ class ThreadWithoutContext(_ContextCarryingRule):
 
     code = "CTX201"
     name = "thread-without-context"
+    preview = True
     fix = "unsafe"
     triggers = ("Thread", "Timer", "start_new")
     example = """
@@ -75,13 +78,23 @@ class ThreadWithoutContext(_ContextCarryingRule):
     empty context.
     """
     known_limits = """
-    A thread stored on an object (`self._thread = Thread(...)`) outside an entry point is
-    a service thread owned by that object and is not reported: it outlives the request
-    that happens to create it, so that request's context is not one it should carry.
-    On Python 3.14+ `Thread(context=...)` is accepted (target-version py314). A target
-    `<name>.run` whose receiver is named like a context (`ctx`, `self._context`) is trusted.
-    With `ThreadingInstrumentor` and no project ContextVars the finding is dropped, because
-    the instrumentor carries the OpenTelemetry context. `_thread.start_new_thread` is never
+    Preview: measured on real code (benchmarks/PRECISION.md), almost every thread that
+    libraries and services start is a service or helper thread (a flusher, a watcher, a
+    lock-expiry timer, a server thread, a test's helper) whose creator's context does not
+    belong in it; precision there was far below the 90% a default rule needs. A per-request
+    spawn outside a recognised entry point looks exactly like those, so enable the rule
+    (`--preview` or `select = ["CTX201"]`) where threads are started on behalf of requests.
+
+    Not reported outside entry points, as service threads: a thread stored on an object
+    (`self._thread = Thread(...)`, or `t = Thread(...)` later kept in `self._threads`), and a
+    thread whose target, defined in the same file, runs a service loop (`while True:`
+    without `break`, `while self._running:`, `while not stop.is_set():`). Inside an entry
+    point both are still reported. On Python 3.14+ `Thread(context=...)` is accepted
+    (target-version py314). A target `<name>.run` whose receiver is named like a context
+    (`ctx`, `self._context`) is trusted, and so is a target whose body runs its work
+    through such a context (`try: ctx.run(work) finally: ...`). With
+    `ThreadingInstrumentor` and no project ContextVars the finding is dropped, because the
+    instrumentor carries the OpenTelemetry context. `_thread.start_new_thread` is never
     covered by the instrumentor.
     """
 
@@ -93,7 +106,9 @@ class ThreadWithoutContext(_ContextCarryingRule):
         target = argument(node, *spec)
         if target is None or is_none(target.value) or self.covered(target.value):
             return
-        if self._owned_by_object() and parent_context_reason(self.model, self.context.settings, self.context.path) is None:
+        if self._service_thread(node, target.value) and (
+            parent_context_reason(self.model, self.context.settings, self.context.path) is None
+        ):
             return
         note = ""
         context_arg = keyword(node, "context")
@@ -110,23 +125,42 @@ class ThreadWithoutContext(_ContextCarryingRule):
                 return
             note += instrumented_note
         starter = path.rsplit(".", 1)[-1]
-        function = source(target.value)
+        function = callable_label(target.value, self.model)
+        rest = ", ..." if _has_arguments(node, path) else ","
+        if path == sem.THREAD_CLASS:
+            remedy = f"pass `target=contextvars.copy_context().run, args=({function}{rest})`"
+        elif path == "threading.Timer":
+            remedy = f"pass `contextvars.copy_context().run` as the function and `args=({function}{rest})`"
+        else:
+            remedy = f"call `{starter}(contextvars.copy_context().run, ({function}{rest}))`"
         message = (
             f"`{starter}` runs `{function}` with an empty context, losing contextvars and the "
-            f"current span; pass `target=contextvars.copy_context().run, args=({function}, ...)`{note}"
+            f"current span; {remedy}{note}"
         )
         self.report(node, message, fix=self._fix(node, path, target))
 
-    def _owned_by_object(self) -> bool:
-        """`self._thread = Thread(...)`: a service thread owned by a long-lived object.
+    def _service_thread(self, node: cst.Call, target: cst.BaseExpression) -> bool:
+        """A service thread: owned by a long-lived object, or running a service loop.
 
-        It outlives any one request, so the context current where it is created (often
-        whichever request first touched the object) is not one it should carry.
+        Either way it outlives the code that starts it and serves many requests, so the
+        context current where it is created (often whichever request first touched the
+        object) is not one it should carry. Only trusted outside entry points.
         """
+        return self._owned_by_object(node) or _runs_service_loop(target, self.model)
+
+    def _owned_by_object(self, node: cst.Call) -> bool:
+        """`self._thread = Thread(...)`, or `t = Thread(...)` later stored on an object
+        (`self._thread = t`, `self._threads.add(t)`, `self._threads[name] = t`)."""
         parent = self.model.parent
-        return isinstance(parent, cst.Assign) and all(
-            isinstance(target.target, cst.Attribute) for target in parent.targets
-        )
+        if not isinstance(parent, cst.Assign) or parent.value is not node:
+            return False
+        if any(_on_object(target.target) for target in parent.targets):
+            return True
+        function = self.model.function
+        if function is None:
+            return False
+        names = [target.target.value for target in parent.targets if isinstance(target.target, cst.Name)]
+        return any(_stored_on_object(use) for name in names for use in uses(function.node, name))
 
     def _fix(self, node: cst.Call, path: str, target: cst.Arg) -> Optional[Replacement]:
         args_keyword, args_position = {
@@ -161,6 +195,173 @@ class ThreadWithoutContext(_ContextCarryingRule):
         )
 
 
+# ---------------------------------------------------------------------- service threads
+
+_CONTAINER_ADDERS = frozenset({"add", "append", "appendleft", "insert", "setdefault"})
+
+
+def _on_object(target: cst.BaseExpression) -> bool:
+    """`self._thread` or `self._threads[key]`: a place on an object."""
+    if isinstance(target, cst.Subscript):
+        target = target.value
+    return isinstance(target, cst.Attribute)
+
+
+def _stored_on_object(use: Use) -> bool:
+    """This use of the thread's name stores it on an object: `self._thread = t`,
+    `self._threads[k] = t`, `self._threads.add(t)` / `.append(t)`."""
+    parent, grandparent = use.parent, use.grandparent
+    if isinstance(parent, cst.Assign) and parent.value is use.node:
+        return any(_on_object(target.target) for target in parent.targets)
+    if isinstance(parent, cst.Arg) and isinstance(grandparent, cst.Call):
+        func = grandparent.func
+        return (
+            isinstance(func, cst.Attribute)
+            and func.attr.value in _CONTAINER_ADDERS
+            and isinstance(func.value, cst.Attribute)
+        )
+    return False
+
+
+def _runs_service_loop(target: cst.BaseExpression, model: SemanticModel) -> bool:
+    """The target is a function defined in this file whose body runs a service loop."""
+    function = _target_function(target, model)
+    return function is not None and any(_is_service_loop(loop, function) for loop in _own_loops(function))
+
+
+def _target_function(target: cst.BaseExpression, model: SemanticModel, depth: int = 0) -> Optional[cst.FunctionDef]:
+    """The `def` a thread target names: `f`, `self.f`, `Class.f`, `partial(f, ...)`."""
+    if depth > 2:
+        return None
+    if isinstance(target, cst.Call) and model.resolve(target.func) == sem.PARTIAL:
+        first = positional(target, 0)
+        return _target_function(first.value, model, depth + 1) if first is not None else None
+    if isinstance(target, cst.Name):
+        return _definition(target.value, model, cst.FunctionDef)
+    if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name):
+        owner = target.value.value
+        if owner in ("self", "cls"):
+            scope = model.def_function
+            cls = scope.enclosing_class if scope is not None else None
+            node = cls.node if cls is not None else None
+        else:
+            node = _definition(owner, model, cst.ClassDef)
+        if isinstance(node, cst.ClassDef):
+            return _member(node.body.body, target.attr.value, cst.FunctionDef)
+    return None
+
+
+def _definition(name: str, model: SemanticModel, kind: type) -> Optional[cst.CSTNode]:
+    """A `def`/`class` bound to `name`: in scope now, or later at module level (a
+    function may name one defined further down the module)."""
+    binding = model.lookup(name)
+    if binding is not None:
+        return binding.node if isinstance(binding.node, kind) else None
+    return _member(model.module_scope.node.body, name, kind)
+
+
+def _member(body, name: str, kind: type) -> Optional[cst.CSTNode]:
+    for statement in body:
+        if isinstance(statement, kind) and statement.name.value == name:
+            return statement
+    return None
+
+
+def _own_loops(function: cst.FunctionDef) -> list[cst.While]:
+    """The `while` loops of the function's own body (nested functions and classes excluded)."""
+    from ctxlint.walker import children
+
+    loops, stack = [], list(children(function.body))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        if isinstance(node, cst.While):
+            loops.append(node)
+        stack.extend(children(node))
+    return loops
+
+
+def _is_service_loop(loop: cst.While, function: cst.FunctionDef) -> bool:
+    """A loop that runs until the process or its owner says stop, serving whatever comes:
+    `while True:` with no `break`, or a stop flag: `while self._running:`,
+    `while not stop_event.is_set():`, `while not stop():`, `running = True; while running:`.
+    A retry loop (`while True: ... break`) or a bounded one (`while attempts < 3:`) is not.
+    """
+    test = loop.test
+    if _truthy_constant(test):
+        return not _breaks(loop)
+    return _is_stop_flag(test, function)
+
+
+def _is_stop_flag(test: cst.BaseExpression, function: cst.FunctionDef) -> bool:
+    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
+        return _is_stop_flag(test.left, function) or _is_stop_flag(test.right, function)
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        test = test.expression
+    if isinstance(test, cst.Attribute):
+        return True  # `self._running`, `state.proceed`
+    if isinstance(test, cst.Call):
+        func = test.func
+        if isinstance(func, cst.Attribute):
+            return func.attr.value in ("is_set", "wait", "is_alive")
+        return isinstance(func, cst.Name) and not test.args  # `stop()`
+    if isinstance(test, cst.Name):
+        return _assigned_bool(test.value, function)
+    return False
+
+
+def _truthy_constant(test: cst.BaseExpression) -> bool:
+    return (isinstance(test, cst.Name) and test.value == "True") or (
+        isinstance(test, cst.Integer) and test.evaluated_value != 0
+    )
+
+
+def _breaks(loop: cst.While) -> bool:
+    """A `break` that leaves this loop (not one of a nested loop)."""
+    from ctxlint.walker import children
+
+    stack = list(children(loop.body))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Break):
+            return True
+        if isinstance(node, (cst.While, cst.For, cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        stack.extend(children(node))
+    return False
+
+
+def _assigned_bool(name: str, function: cst.FunctionDef) -> bool:
+    """`name = True` (or False) somewhere in the function: a flag."""
+    from ctxlint.walker import iter_descendants
+
+    return any(
+        isinstance(node, cst.Assign)
+        and isinstance(node.value, cst.Name)
+        and node.value.value in ("True", "False")
+        and any(isinstance(t.target, cst.Name) and t.target.value == name for t in node.targets)
+        for node in iter_descendants(function)
+    )
+
+
+def _has_arguments(node: cst.Call, path: str) -> bool:
+    """Whether the starter passes arguments on to its callable (`args`, `kwargs`)."""
+    if path.startswith("_thread."):
+        return positional(node, 1) is not None
+    args_position = 3 if path == sem.THREAD_CLASS else 2  # Thread(group, target, name, args)
+    return any(arg is not None for arg in (argument(node, "args", args_position), keyword(node, "kwargs")))
+
+
+def callable_label(node: cst.BaseExpression, model: SemanticModel) -> str:
+    """How a message names the callable: `partial(f, ...)` for a partial, else its code."""
+    if isinstance(node, cst.Call) and model.resolve(node.func) == sem.PARTIAL:
+        first = positional(node, 0)
+        if first is not None:
+            return f"{source(node.func)}({source(first.value)}, ...)"
+    return source(node)
+
+
 _EQUAL = cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))
 
 
@@ -191,6 +392,7 @@ class ExecutorWithoutContext(_ContextCarryingRule):
 
     code = "CTX202"
     name = "executor-without-context"
+    preview = True
     fix = "unsafe"
     triggers = ("ThreadPoolExecutor",)
     requires = (("submit", "map"),)
@@ -215,6 +417,11 @@ class ExecutorWithoutContext(_ContextCarryingRule):
     two threads at once), so rewrite it as one `submit` per item.
     """
     known_limits = """
+    Preview: measured on real code (benchmarks/PRECISION.md), most submissions to thread
+    pools in libraries and services are tests, flushes, start-up probes and dispatch loops
+    whose context does not matter; precision was far below the 90% a default rule needs.
+    Enable it (`--preview` or `select = ["CTX202"]`) where pools run request work.
+
     Only receivers known to be a `ThreadPoolExecutor` are checked; an executor passed in
     without an annotation is not. `ProcessPoolExecutor` is out of scope (CTX205). With
     `ThreadingInstrumentor` and no project ContextVars the finding is dropped.
@@ -235,7 +442,7 @@ class ExecutorWithoutContext(_ContextCarryingRule):
         if skip:
             return
         method = func.attr.value
-        function = source(submitted.value)
+        function = callable_label(submitted.value, self.model)
         receiver = source(func.value)
         if method == "submit":
             message = (
@@ -267,6 +474,7 @@ class RunInExecutorWithoutContext(_ContextCarryingRule):
 
     code = "CTX203"
     name = "run-in-executor-without-context"
+    preview = True
     fix = "unsafe"
     triggers = ("run_in_executor",)
     example = """
@@ -288,6 +496,11 @@ class RunInExecutorWithoutContext(_ContextCarryingRule):
     before `f`.
     """
     known_limits = """
+    Preview: measured on real code (benchmarks/PRECISION.md), most `run_in_executor` calls
+    in libraries and services offload file, DNS, authentication or test work whose context
+    does not matter; precision was far below the 90% a default rule needs. Enable it
+    (`--preview` or `select = ["CTX203"]`) where request work is offloaded.
+
     Only the default executor (`None`) and executors known to be a `ThreadPoolExecutor`
     are checked: an executor passed in from elsewhere may be a process pool, or a custom
     executor that copies the context itself.
@@ -309,10 +522,13 @@ class RunInExecutorWithoutContext(_ContextCarryingRule):
         skip, note = self.instrumentation_verdict()
         if skip:
             return
-        name = source(function.value)
+        name = callable_label(function.value, self.model)
+        rest = ", ..." if positional(node, 2) is not None else ""
+        remedy = f"pass `contextvars.copy_context().run, {name}{rest}`"
+        if is_none(executor.value):
+            remedy = f"use `await asyncio.to_thread({name}{rest})` or {remedy}"
         message = (
-            f"`run_in_executor` runs `{name}` in a pool thread without the caller's context; "
-            f"use `await asyncio.to_thread({name}, ...)` or pass `contextvars.copy_context().run, {name}`{note}"
+            f"`{source(func)}` runs `{name}` in a pool thread without the caller's context; {remedy}{note}"
         )
         self.report(node, message, fix=self._fix(node, executor, function))
 
@@ -598,6 +814,8 @@ class ThreadSubclassWithoutContext(Rule):
         }
         if "run" not in methods:
             return
+        if any(_is_service_loop(loop, methods["run"]) for loop in _own_loops(methods["run"])):
+            return  # a service thread: it serves whatever comes, not the code that starts it
         for name in ("__init__", "start"):
             method = methods.get(name)
             if method is not None and _calls_copy_context(method):

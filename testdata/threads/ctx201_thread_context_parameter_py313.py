@@ -1,3 +1,4 @@
+# ctxlint: extend-select = ["CTX201", "CTX202", "CTX203"]  # preview rules
 # ctxlint: target-version = "py313"
 # `Thread(context=...)` only exists from Python 3.14.
 import contextvars

@@ -1,3 +1,4 @@
+# ctxlint: extend-select = ["CTX201", "CTX202", "CTX203"]  # preview rules
 # ctxlint: target-version = "py314"
 # On 3.14 an explicit `context=` carries the context into the thread.
 import contextvars

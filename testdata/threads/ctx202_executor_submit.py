@@ -1,3 +1,4 @@
+# ctxlint: extend-select = ["CTX201", "CTX202", "CTX203"]  # preview rules
 # CTX202: ThreadPoolExecutor.submit/map without a copied context.
 import concurrent.futures
 import contextvars

@@ -1,3 +1,4 @@
+# ctxlint: extend-select = ["CTX201", "CTX202", "CTX203"]  # preview rules
 # CTX203: loop.run_in_executor without a copied context.
 import asyncio
 import contextvars
