@@ -238,6 +238,118 @@ def test_undetached_token_leaks_into_the_next_task_on_a_pooled_thread(tmp_path: 
     assert result["on_message"] == [trace_id, unrelated]
 
 
+def test_context_setter_is_exempt_and_restored_by_the_callers_scope(tmp_path: Path) -> None:
+    """The context-setter exemption (benchmarks/precision-ctx4-ctx5.md, OpenTelemetry's
+    labeler): a helper whose last action is a discarded `attach` sets the context for its
+    caller. Inside the caller's own attach/detach scope (an instrumented request) the outer
+    `detach` restores the context from before the scope, so nothing reaches the next task on
+    a pooled thread; called with no scope around it, it does leak (why only helpers this
+    module calls directly are exempt, never callbacks)."""
+    result = scenario(
+        tmp_path,
+        """
+        from opentelemetry import context, propagate
+        from opentelemetry.context import attach, get_value, set_value
+
+
+        def _attach_labeler(value):
+            attach(set_value("labeler", value))
+
+
+        def set_labeler(value):
+            _attach_labeler(value)
+
+
+        def handle_instrumented(headers, value):
+            token = context.attach(propagate.extract(headers))
+            try:
+                set_labeler(value)
+                return get_value("labeler")
+            finally:
+                context.detach(token)
+
+
+        def handle_bare(value):
+            set_labeler(value)
+            return get_value("labeler")
+
+
+        def labeler():
+            return get_value("labeler")
+        """,
+        """
+        from concurrent.futures import ThreadPoolExecutor
+
+        HEADERS = {"traceparent": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}
+        with ThreadPoolExecutor(max_workers=1) as pool:  # one worker: the next task reuses its thread
+            scoped = [pool.submit(app.handle_instrumented, HEADERS, "a").result(), pool.submit(app.labeler).result()]
+            bare = [pool.submit(app.handle_bare, "b").result(), pool.submit(app.labeler).result()]
+        print(json.dumps({"scoped": scoped, "bare": bare, "errors": CONTEXT_ERRORS}))
+        """,
+    )
+    assert result == {"scoped": ["a", None], "bare": ["b", "b"], "errors": []}
+
+
+def test_restoring_and_nested_attaches_leave_nothing_on_the_thread(tmp_path: Path) -> None:
+    """The two other CTX502 exemptions, on a pooled thread with the real API: re-attaching a
+    context saved with `get_current()` in a `finally` (logfire) restores it, and an attach
+    made inside a scope whose token is stored for a teardown hook (flask) is undone when
+    that token is detached. The next task on the thread sees neither value, and nothing
+    logs "Failed to detach context"."""
+    result = scenario(
+        tmp_path,
+        """
+        from opentelemetry import context
+        from opentelemetry.context import attach, get_current, get_value, set_value
+
+
+        def run_in(ctx, work):
+            previous = get_current()
+            attach(ctx)
+            try:
+                return work()
+            finally:
+                attach(previous)
+
+
+        def before_request(environ):
+            token = context.attach(set_value("request", "r1"))
+            environ["token"] = token
+            context.attach(set_value("sqlcommenter", "tags"))
+
+
+        def teardown_request(environ):
+            context.detach(environ.pop("token"))
+
+
+        def handle(environ):
+            before_request(environ)
+            seen = [get_value("request"), get_value("sqlcommenter")]
+            teardown_request(environ)
+            return seen
+
+
+        def visible():
+            return [get_value("request"), get_value("sqlcommenter"), get_value("work")]
+        """,
+        """
+        from concurrent.futures import ThreadPoolExecutor
+        from opentelemetry.context import get_value, set_value
+
+        with ThreadPoolExecutor(max_workers=1) as pool:  # one worker: the next task reuses its thread
+            restored = [pool.submit(app.run_in, set_value("work", 1), lambda: get_value("work")).result(),
+                        pool.submit(app.visible).result()]
+            nested = [pool.submit(app.handle, {}).result(), pool.submit(app.visible).result()]
+        print(json.dumps({"restored": restored, "nested": nested, "errors": CONTEXT_ERRORS}))
+        """,
+    )
+    assert result == {
+        "restored": [1, [None, None, None]],
+        "nested": [["r1", "tags"], [None, None, None]],
+        "errors": [],
+    }
+
+
 def test_detach_outside_finally_leaks_when_the_handler_raises(tmp_path: Path) -> None:
     app = """
     from opentelemetry import context, propagate, trace

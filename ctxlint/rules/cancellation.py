@@ -25,6 +25,7 @@ from ctxlint.walker import children, iter_descendants
 
 _NESTED_SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
 _LOOPS = (cst.For, cst.While)
+_Handler = Union[cst.ExceptHandler, cst.ExceptStarHandler]
 
 
 def _body_nodes(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
@@ -177,10 +178,16 @@ class DanglingTask(_OwnedValueRule):
         remedy = "keep a reference (add it to a set and discard it in a done callback)"
         if self.context.target_version >= sem.TASK_GROUP_SINCE:
             remedy += " or create it in an `asyncio.TaskGroup`"
+        coroutine = positional(node, 0)
+        running = ""
+        if coroutine is not None:
+            value = coroutine.value
+            running = f"{source(value.func)}(...)" if isinstance(value, cst.Call) else source(value)
+        created = f"`{factory}({running})`"
         if name:
-            subject = f"Task `{name}` from `{factory}` is never awaited, cancelled or stored"
+            subject = f"Task `{name}` from {created} is never awaited, cancelled or stored"
         else:
-            subject = f"The task from `{factory}` is discarded"
+            subject = f"The task from {created} is discarded"
         self.report(
             node,
             f"{subject}: the event loop keeps only a weak reference, so it can vanish mid-flight "
@@ -217,6 +224,10 @@ class SwallowedCancellation(Rule):
 
     code = "CTX402"
     name = "swallowed-cancellation"
+    # Preview since issue 10: on the benchmark corpus 9 true positives in a sample of 50
+    # before the fixes below, 11 in 15 (6 more debatable) after them; see "Known limits"
+    # and benchmarks/precision-ctx4-ctx5.md.
+    preview = True
     triggers = ("except", "suppress")
     requires = (("async",),)
     example = """
@@ -250,9 +261,24 @@ class SwallowedCancellation(Rule):
     `future.set_exception(exc)`, `outcomes.append(exc)`). The self-cancelled task idiom is
     exempt: `t.cancel()` in the function (for `self.t` or a module global, anywhere in the
     module) and an `await` of `t`, or of something containing it such as `gather(*tasks)`
-    after cancelling each, in the `try` body; a cancel through another name
-    (`task = self._task; task.cancel()`) is not followed. `concurrent.futures.CancelledError`
-    is a different class and is not reported.
+    after cancelling each, in the `try` body; a cancel through a local alias
+    (`task = self._task; task.cancel()`) counts for `self._task`. Also not reported: a
+    cleanup handler followed by statements that always raise (`except: try: await
+    cleanup() except: log` then `raise`), and a coroutine this module only runs as its own
+    task (`create_task(self._run())`, `tg.start_soon(run)`, never awaited directly or
+    under `wait_for`) whose handler ends the task (no enclosing loop, or the handler ends
+    in `return`/`break`): the task stops, which is what its canceller asked for. A task
+    that is awaited under a deadline elsewhere (`wait_for(task, 5)`) is then missed.
+    `concurrent.futures.CancelledError` is a different class and is not reported.
+
+    Why preview: whether a swallowed cancellation breaks anything depends on who awaits
+    the coroutine, which a file-local rule cannot see. On the benchmark corpus
+    (benchmarks/precision-ctx4-ctx5.md) the remaining false positives are coroutines whose
+    only caller cannot be under a deadline: a CLI command's top-level coroutine, a "run
+    until cancelled" service method, a helper whose only caller returns right after, test
+    callbacks; others are deliberate (reconnect and flush loops that ignore a cancel that
+    is not their owner's stop, temporal's evictions that must finish). Precision there is
+    11 of 15 (73%), below the 90% a default rule needs.
     """
 
     def visit_Try(self, node: cst.Try) -> None:
@@ -271,6 +297,8 @@ class SwallowedCancellation(Rule):
                 continue
             caught = next((c for c in (self._catches(a.value) for a in call.args if a.star == "") if c), "")
             if not caught or self._awaits_own_cancelled_task(function, node.body):
+                continue
+            if self._reraised_after(node, None) or self._ends_its_own_task(function, node, None):
                 continue
             self.report(
                 call,
@@ -292,12 +320,75 @@ class SwallowedCancellation(Rule):
             seen |= caught
             if shadowed or not self._swallows(handler) or self._awaits_own_cancelled_task(function, node.body):
                 continue
-            clause = "bare `except:`" if handler.type is None else f"`except {self._catches(handler.type)}`"
+            if self._reraised_after(node, handler) or self._ends_its_own_task(function, node, handler):
+                continue
+            if handler.type is None or caught == {"*"}:
+                clause = "bare `except:`" if handler.type is None else f"`except {self._catches(handler.type)}`"
+                self.report(
+                    handler,
+                    f"{clause} in `async def {function.name}` also catches the task's cancellation "
+                    f"(`asyncio.CancelledError`) and can finish without re-raising it: {self._consequence()}; "
+                    f"add `except asyncio.CancelledError: raise` before it, or re-raise after cleanup",
+                )
+                continue
             self.report(
                 handler,
-                f"{clause} in `async def {function.name}` can finish without re-raising the task's "
-                f"cancellation: {self._consequence()}; re-raise it after cleanup",
+                f"`except {self._catches(handler.type)}` in `async def {function.name}` can finish without "
+                f"re-raising the task's cancellation: {self._consequence()}; re-raise it (`raise`) after cleanup",
             )
+
+    def _reraised_after(self, statement: cst.CSTNode, handler: Optional[_Handler]) -> bool:
+        """The statements after `statement` in its block always raise, and the handler cannot
+        jump past them: a cleanup step inside an outer handler that ends in `raise`."""
+        if handler is not None and any(_may_escape(s) for s in handler.body.body):
+            return False
+        ancestors = self.model.ancestors
+        block = ancestors[-2] if len(ancestors) >= 2 else None
+        body = getattr(block, "body", None)
+        if not isinstance(body, (list, tuple)):
+            return False
+        index = next((i for i, s in enumerate(body) if s is statement), None)
+        if index is None:
+            return False
+        no_return = self._module_helpers()["no_return"]
+        return _reraises(body[index + 1 :], lambda call: self._terminates(call, no_return))
+
+    def _ends_its_own_task(self, function: Scope, statement: cst.CSTNode, handler: Optional[_Handler]) -> bool:
+        """A coroutine run only as its own task that stops once the handler is done: its
+        canceller gets what it asked for, and no caller's deadline waits on it."""
+        loops = []
+        for ancestor in reversed(self.model.ancestors[:-1]):
+            if ancestor is function.node:
+                break
+            if isinstance(ancestor, _LOOPS):
+                loops.append(ancestor)
+        if loops:
+            # the handler must leave the loop, or the task goes round again after the cancel
+            last = handler.body.body[-1] if handler is not None and handler.body.body else None
+            small = last.body[-1] if isinstance(last, cst.SimpleStatementLine) and last.body else None
+            leaves = isinstance(small, cst.Return) or (isinstance(small, cst.Break) and len(loops) == 1)
+            if not leaves or any(isinstance(n, cst.Continue) for n in _own_loop_nodes_of(handler)):
+                return False
+        return self._runs_only_as_task(function)
+
+    def _runs_only_as_task(self, function: Scope) -> bool:
+        roots = self.context.memo.setdefault("ctx402_task_roots", {})
+        key = id(function.node)
+        if key not in roots:
+            roots[key] = _only_spawned(function, self.model.module_scope.node, self._parents())
+        return roots[key]
+
+    def _parents(self) -> dict[int, cst.CSTNode]:
+        parents = self.context.memo.get("ctx402_parents")
+        if parents is None:
+            parents = self.context.memo["ctx402_parents"] = {}
+            stack: list[cst.CSTNode] = [self.model.module_scope.node]
+            while stack:
+                node = stack.pop()
+                for child in children(node):
+                    parents[id(child)] = node
+                    stack.append(child)
+        return parents
 
     def _swallows(self, handler: Union[cst.ExceptHandler, cst.ExceptStarHandler]) -> bool:
         helpers = self._module_helpers()
@@ -359,9 +450,12 @@ class SwallowedCancellation(Rule):
             local = function.memo["ctx402_cancelled"] = _cancelled_receivers(function.node)
         shared = self.context.memo.get("ctx402_cancelled")
         if shared is None:
+            module = self.model.module_scope.node
+            scopes = [module, *(n for n in iter_descendants(module) if isinstance(n, cst.FunctionDef))]
             shared = self.context.memo["ctx402_cancelled"] = {
                 text
-                for text in _cancelled_receivers(self.model.module_scope.node)
+                for scope in scopes
+                for text in _cancelled_receivers(scope, nested=False)
                 if text.startswith("self.") or text in self.model.module_scope.bindings
             }
         if not local and not shared:
@@ -377,10 +471,91 @@ class SwallowedCancellation(Rule):
         return False
 
 
-def _cancelled_receivers(scope: cst.CSTNode) -> set[str]:
-    """Texts of `X` in `X.cancel()`, plus `xs` for `for x in xs: x.cancel()`."""
+def _own_loop_nodes_of(handler: Optional[_Handler]) -> Iterator[cst.CSTNode]:
+    """Nodes of a handler body outside nested loops and scopes (where `continue` means its loop)."""
+    if handler is None:
+        return iter(())
+    return _own_loop_nodes(handler)
+
+
+def _is_generator(function: cst.CSTNode) -> bool:
+    body = function.body if isinstance(function, cst.FunctionDef) else function
+    return any(isinstance(node, cst.Yield) for node in _body_nodes(body))
+
+
+def _only_spawned(function: Scope, module: cst.Module, parents: dict[int, cst.CSTNode]) -> bool:
+    """Whether this module runs `function` only as a task of its own: every reference hands
+    the coroutine to a call (`create_task(f())`, `ensure_future(self.f())`) or the function
+    to a task spawner (`tg.start_soon(f)`), none awaits it directly or under a deadline."""
+    node = function.node
+    if not isinstance(node, cst.FunctionDef) or node.asynchronous is None or _is_generator(node):
+        return False
+    name = function.name
+    owner = function.parent.node if function.parent is not None and function.parent.kind == "class" else None
+    references = 0
+    for current in iter_descendants(module):
+        if owner is not None:
+            if not (isinstance(current, cst.Attribute) and current.attr.value == name):
+                continue
+            receiver = current.value
+            if isinstance(receiver, cst.Name) and receiver.value in ("self", "cls"):
+                if _enclosing_class(current, parents) is not owner:
+                    continue  # another class's own attribute of the same name
+        elif not (isinstance(current, cst.Name) and current.value == name and _is_load(current, parents)):
+            continue
+        if not _hands_to_a_task(current, parents):
+            return False
+        references += 1
+    return references > 0
+
+
+def _is_load(name: cst.Name, parents: dict[int, cst.CSTNode]) -> bool:
+    parent = parents.get(id(name))
+    if isinstance(parent, (cst.FunctionDef, cst.ClassDef, cst.Param, cst.AsName, cst.ImportAlias, cst.AssignTarget)):
+        return False
+    if isinstance(parent, cst.Attribute) and parent.attr is name:
+        return False
+    return not (isinstance(parent, cst.Arg) and parent.keyword is name)
+
+
+def _enclosing_class(node: cst.CSTNode, parents: dict[int, cst.CSTNode]) -> Optional[cst.CSTNode]:
+    current = parents.get(id(node))
+    while current is not None and not isinstance(current, cst.ClassDef):
+        current = parents.get(id(current))
+    return current
+
+
+def _hands_to_a_task(reference: cst.CSTNode, parents: dict[int, cst.CSTNode]) -> bool:
+    parent = parents.get(id(reference))
+    if isinstance(parent, cst.Call) and parent.func is reference:
+        # `spawn(f(...))`: the coroutine object is handed to a call that is not awaited
+        # (a task factory), or awaited but a combinator that re-raises the awaiter's cancel
+        arg = parents.get(id(parent))
+        receiver = parents.get(id(arg)) if isinstance(arg, cst.Arg) and arg.value is parent else None
+        if not isinstance(receiver, cst.Call):
+            return False
+        callee = attribute_name(receiver.func) or ""
+        if callee in sem.DEADLINE_WRAPPERS:
+            return False
+        if isinstance(parents.get(id(receiver)), cst.Await):
+            return callee in sem.AWAITED_COMBINATORS
+        return True
+    if isinstance(parent, cst.Arg) and parent.value is reference:
+        receiver = parents.get(id(parent))  # `tg.start_soon(f, ...)`
+        return isinstance(receiver, cst.Call) and attribute_name(receiver.func) in sem.TASK_SPAWNERS
+    return False
+
+
+def _cancelled_receivers(scope: cst.CSTNode, nested: bool = True) -> set[str]:
+    """Texts of `X` in `X.cancel()`, plus `xs` for `for x in xs: x.cancel()`, plus what a
+    cancelled local aliases (`task = self._task; task.cancel()` cancels `self._task`).
+    `nested=False`: not looking into nested functions (each is its own scope)."""
     found: set[str] = set()
-    for node in iter_descendants(scope):
+    aliases: dict[str, set[str]] = {}
+    for node in iter_descendants(scope) if nested else _body_nodes(scope):
+        if isinstance(node, cst.Assign) and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
+            if isinstance(node.value, (cst.Name, cst.Attribute, cst.Subscript)):
+                aliases.setdefault(node.targets[0].target.value, set()).add(source(node.value))
         if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "cancel":
             found.add(source(node.func.value))
         elif isinstance(node, cst.For) and isinstance(node.target, cst.Name):
@@ -394,6 +569,8 @@ def _cancelled_receivers(scope: cst.CSTNode) -> set[str]:
                 for n in _body_nodes(node.body)
             ):
                 found.add(source(node.iter))
+    for name in list(found):
+        found |= aliases.get(name, set())
     return found
 
 
@@ -609,6 +786,8 @@ class CallWithoutTimeout(Rule):
             missing_is_fine = self._module_facts()["socket_default"]
             if path in sem.CONNECTS_ONLY_WITH_HOST and argument(node, "host", 0) is None:
                 missing_is_fine = True  # `connect(host, port, timeout)` comes later
+            if path in sem.CONNECTS_TO_AN_ADDRESS and self._is_own_listener(argument(node, "address", 0)):
+                return  # the peer is this process's own listening socket
             self._check_required(node, f"`{path}`", sem.STDLIB_CONNECTIONS[path], why, missing_is_fine)
         elif path in sem.HTTPX_CALLS or self._is_httpx_client_method(node, path):
             timeout = keyword(node, "timeout")
@@ -637,6 +816,22 @@ class CallWithoutTimeout(Rule):
                 self.report(node, f"{label} has no timeout and can hang forever ({why}); pass `timeout=`")
         elif is_none(timeout.value):
             self.report(node, f"{label} is called with `timeout=None` and can hang forever; pass a number of seconds")
+
+    def _is_own_listener(self, address: Optional[cst.Arg]) -> bool:
+        """The address is read from a socket of this process (`server.getsockname()`, directly
+        or through a local name bound to it)."""
+        if address is None:
+            return False
+        value: Optional[cst.CSTNode] = address.value
+        if isinstance(value, cst.Name):
+            binding = self.model.lookup(value.value)
+            value = binding.node if binding is not None else None
+        if value is None:
+            return False
+        return any(
+            isinstance(n, cst.Call) and attribute_name(n.func) == sem.OWN_ADDRESS_METHOD
+            for n in (value, *iter_descendants(value))
+        )
 
     def _check_limits(self, node: cst.Call, limits: tuple[str, ...], positions: int, remedy: str) -> None:
         """Report a timeout object whose every limit is absent or None."""
@@ -982,7 +1177,9 @@ class UnclosedClient(_OwnedValueRule):
     attribute, put in a container, passed to any call or closed anywhere in the function
     counts as handled, even if the close is not in a `finally`. Clients created at module
     level live as long as the process and are not reported. A client used only for one
-    chained call (`requests.Session().get(url)`) is reported.
+    chained call (`requests.Session().get(url)`) is reported. An httpx client given a
+    transport made elsewhere (`transport=shared`) is not reported: the pool is the
+    transport's, and closing the client would close the shared transport.
     """
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -992,6 +1189,9 @@ class UnclosedClient(_OwnedValueRule):
         function = self.model.function
         if function is None or function.kind != "function":
             return
+        shared = keyword(node, sem.SHARED_POOL_KEYWORDS.get(path, ""))
+        if shared is not None and not isinstance(shared.value, cst.Call):
+            return  # the pool belongs to a transport made (and closed) elsewhere
         parent = self.model.parent
         constructor = source(node.func)
         with_ = "async with" if path in sem.ASYNC_CLIENTS else "with"
@@ -1055,7 +1255,9 @@ class DiscardedFuture(_OwnedValueRule):
     known_limits = """
     Only receivers known to be an executor (constructor, `with ... as`, `self.` attribute,
     annotation) are checked. `executor.map(...)` whose iterator is discarded is not
-    reported.
+    reported, nor is a submitted function of this module (or method of this class) whose
+    whole body, or whole loop body, is one `try` with an `except Exception`/`BaseException`
+    (or bare) handler: it observes its own errors, so the Future has nothing to tell.
     """
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -1064,6 +1266,10 @@ class DiscardedFuture(_OwnedValueRule):
             return
         if self.model.resolve(func.value) not in sem.EXECUTORS:
             return
+        target = positional(node, 0)
+        definition = self._definition(target.value) if target is not None else None
+        if definition is not None and _guards_its_own_errors(definition):
+            return  # it catches and handles its own exceptions: nothing is lost
         name = self.unowned(node, sem.FUTURE_RELEASE_METHODS, sem.FUTURE_HANDLING_METHODS)
         if name is None:
             return
@@ -1073,3 +1279,47 @@ class DiscardedFuture(_OwnedValueRule):
             f"{subject} is never waited for: an exception in the submitted function is lost and the "
             f"work cannot be cancelled; keep the future and call `result()` or add a done callback",
         )
+
+    def _definition(self, target: cst.BaseExpression) -> Optional[cst.FunctionDef]:
+        """The `def` of a submitted `f` or `self.f` in this file."""
+        if isinstance(target, cst.Name):
+            binding = self.model.lookup(target.value)
+            if binding is None:  # a module function defined further down
+                return _defined_in(self.model.module_scope.node, target.value)
+            return binding.node if isinstance(binding.node, cst.FunctionDef) else None
+        receiver = target.value if isinstance(target, cst.Attribute) else None
+        if isinstance(receiver, cst.Name) and receiver.value in ("self", "cls"):
+            function = self.model.function
+            owner = function.enclosing_class if function is not None else None
+            if owner is not None and isinstance(owner.node, cst.ClassDef):
+                return _defined_in(owner.node, target.attr.value)  # type: ignore[union-attr]
+        return None
+
+
+def _defined_in(owner: Union[cst.Module, cst.ClassDef], name: str) -> Optional[cst.FunctionDef]:
+    """The `def name` directly in a module's or class's body."""
+    body = owner.body if isinstance(owner, cst.Module) else owner.body.body
+    return next((s for s in body if isinstance(s, cst.FunctionDef) and s.name.value == name), None)
+
+
+def _guards_its_own_errors(function: cst.FunctionDef) -> bool:
+    """The body (after a docstring), or the body of its one loop, is a single `try` with a
+    handler for `Exception`, `BaseException` or everything."""
+    statements = list(function.body.body)
+    if statements and isinstance(statements[0], cst.SimpleStatementLine):
+        first = statements[0].body[0] if statements[0].body else None
+        if isinstance(first, cst.Expr) and isinstance(first.value, (cst.SimpleString, cst.ConcatenatedString)):
+            statements = statements[1:]
+    if len(statements) == 1 and isinstance(statements[0], _LOOPS):
+        statements = list(statements[0].body.body)
+    if len(statements) != 1 or not isinstance(statements[0], cst.Try):
+        return False
+    return any(_catches_everything(handler.type) for handler in statements[0].handlers)
+
+
+def _catches_everything(node: Optional[cst.BaseExpression]) -> bool:
+    if node is None:
+        return True
+    if isinstance(node, cst.Tuple):
+        return any(_catches_everything(element.value) for element in node.elements)
+    return attribute_name(node) in sem.BROAD_EXCEPTIONS

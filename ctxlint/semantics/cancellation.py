@@ -56,6 +56,20 @@ EXCEPTION_HANDOFF_METHODS = frozenset(
         "send_nowait", "throw", "athrow",
     }
 )
+# A coroutine that is only ever run as its own task (SPEC CTX402 exemption, measured in
+# benchmarks/precision-ctx4-ctx5.md): its coroutine object is handed to a call, or the
+# coroutine function itself to one of `TASK_SPAWNERS`, and never awaited directly. If such a
+# task swallows its cancellation on the way out, it still stops; no caller's deadline waits on it.
+# A call whose name is in `DEADLINE_WRAPPERS` awaits the coroutine under a deadline instead
+# (`wait_for(coro, t)` returns the swallowed task's result rather than raising TimeoutError).
+DEADLINE_WRAPPERS = frozenset({"wait_for", "timeout", "timeout_at", "fail_after", "move_on_after"})
+# Callees that receive a coroutine object and whose await is still safe to swallow into:
+# `gather` and `shield` raise the awaiting task's own CancelledError whatever the child does.
+AWAITED_COMBINATORS = frozenset({"gather", "shield"})
+# Methods and functions that take a coroutine *function* and run it as a new task
+# (anyio/trio task groups and nurseries, `anyio.run`/`trio.run`).
+TASK_SPAWNERS = frozenset({"start_soon", "start", "spawn_system_task", "run"})
+
 # `asyncio.timeout()` exists from this version on; before it `asyncio.wait_for` is the deadline,
 # and `asyncio.TimeoutError` is only `TimeoutError` from 3.11 (runtime-semantics.md §C.2).
 ASYNCIO_TIMEOUT_SINCE = (3, 11)
@@ -92,6 +106,12 @@ STDLIB_CONNECTIONS: dict[str, int] = {
 # Constructors that connect only when given a host: `ftplib.FTP()` then
 # `ftp.connect(host, port, timeout)` takes the timeout at connect time.
 CONNECTS_ONLY_WITH_HOST = frozenset({"ftplib.FTP"})
+
+# `socket.create_connection(listener.getsockname())`: connecting to a socket this process is
+# listening on completes from the kernel's backlog (no `accept()` needed), so it cannot hang
+# (distributed's IPv6 probe, socketpair emulations; benchmarks/precision-ctx4-ctx5.md).
+OWN_ADDRESS_METHOD = "getsockname"
+CONNECTS_TO_AN_ADDRESS = frozenset({"socket.create_connection"})
 
 # httpx defaults to 5 s everywhere; only an explicit `timeout=None` disables it.
 HTTPX_CALLS = frozenset(
@@ -132,6 +152,11 @@ CLIENT_CONSTRUCTORS = frozenset(
     }
 )
 CLIENT_RELEASE_METHODS = ("close", "aclose", "__exit__", "__aexit__")
+# An httpx client built on a transport made elsewhere (`transport=shared_transport`) owns no
+# connection pool: the pool is the transport's, and `aclose()` would close that shared
+# transport for every other user [verified httpx 0.28.1: `AsyncClient.aclose()` calls
+# `transport.aclose()`; an unclosed client logs nothing]. gradio's reverse proxy does this.
+SHARED_POOL_KEYWORDS: dict[str, str] = {"httpx.Client": "transport", "httpx.AsyncClient": "transport"}
 ASYNC_CLIENTS = frozenset({"aiohttp.ClientSession", "httpx.AsyncClient"})  # `async with` them
 
 # ---------------------------------------------------------------- CTX407 futures
@@ -145,3 +170,5 @@ EXECUTORS = frozenset(
 )
 FUTURE_RELEASE_METHODS = ("cancel",)
 FUTURE_HANDLING_METHODS = ("result", "exception", "add_done_callback")
+# A submitted function that catches these around its whole body observes its own errors.
+BROAD_EXCEPTIONS = frozenset({"Exception", "BaseException"})

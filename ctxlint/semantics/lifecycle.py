@@ -31,6 +31,9 @@ OTHER_TRACING_LIBRARIES = frozenset({"ddtrace", "opentracing", "sentry_sdk", "ja
 OPENTELEMETRY = "opentelemetry"
 
 DETACH = "opentelemetry.context.detach"
+# `saved = get_current()` ... `attach(saved)`: re-attaching the saved context restores the
+# value (logfire's `attach_context`); the discarded tokens leave nothing behind.
+GET_CURRENT = "opentelemetry.context.get_current"
 
 CONTEXT_VAR = "contextvars.ContextVar"
 

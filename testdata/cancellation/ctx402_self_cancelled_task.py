@@ -1,4 +1,5 @@
 # ctxlint: select = ["CTX4"]
+# ctxlint: preview
 # CTX402 exemption: the code cancelled a task itself and awaits that same task.
 import asyncio
 import contextlib

@@ -1,4 +1,5 @@
 # ctxlint: select = ["CTX4"]
+# ctxlint: preview
 # CTX402: handlers that catch the task's cancellation and can finish without re-raising.
 import asyncio
 import contextlib

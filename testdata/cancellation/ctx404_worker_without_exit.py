@@ -1,4 +1,5 @@
 # ctxlint: select = ["CTX4"]
+# ctxlint: preview
 # CTX404: thread and executor workers stuck in an endless loop around a blocking call.
 import asyncio
 import functools
@@ -41,7 +42,7 @@ class Dispatcher:
         self._pool = ThreadPoolExecutor()
 
     def start(self):
-        self._pool.submit(self._loop)
+        self._pool.submit(self._loop)  # error: CTX407
 
     def _loop(self):
         while True:  # error: CTX404

@@ -1,3 +1,4 @@
+# ctxlint: select = ["CTX5", "CTX2"]
 # CTX503: ContextVars set in functions run by a thread pool, or in a thread's work loop.
 import asyncio
 import contextvars
@@ -55,7 +56,7 @@ def submit_all(batch):
     for job in batch:
         POOL.submit(run_job, job)  # error: CTX202
         POOL.submit(functools.partial(run_partial, job, 3))  # error: CTX202
-    threading.Thread(target=worker_loop, daemon=True).start()  # error: CTX201
+    threading.Thread(target=worker_loop, daemon=True).start()  # a service loop: CTX201 leaves it to CTX503
     threading.Thread(target=one_shot, args=(batch,)).start()  # error: CTX201
 
 
