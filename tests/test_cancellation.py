@@ -159,7 +159,7 @@ def test_self_cancelled_task_idiom_is_exempt_and_harmless(tmp_path: Path) -> Non
 
 
 def test_task_that_stops_on_its_own_cancel_is_exempt_and_harmless(tmp_path: Path) -> None:
-    """The task-body exemption (benchmarks/precision-ctx4-ctx5.md): a coroutine this module
+    """The task-body exemption (benchmarks/PRECISION.md): a coroutine this module
     only runs as its own task swallows the cancel its owner sends and ends. Not reported,
     and at run time the task does stop, and a deadline around the code that owns it is
     still honoured (the caller's own cancellation is not the one swallowed)."""

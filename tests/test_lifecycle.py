@@ -239,7 +239,7 @@ def test_undetached_token_leaks_into_the_next_task_on_a_pooled_thread(tmp_path: 
 
 
 def test_context_setter_is_exempt_and_restored_by_the_callers_scope(tmp_path: Path) -> None:
-    """The context-setter exemption (benchmarks/precision-ctx4-ctx5.md, OpenTelemetry's
+    """The context-setter exemption (benchmarks/PRECISION.md, OpenTelemetry's
     labeler): a helper whose last action is a discarded `attach` sets the context for its
     caller. Inside the caller's own attach/detach scope (an instrumented request) the outer
     `detach` restores the context from before the scope, so nothing reaches the next task on

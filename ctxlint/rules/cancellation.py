@@ -226,7 +226,7 @@ class SwallowedCancellation(Rule):
     name = "swallowed-cancellation"
     # Preview since issue 10: on the benchmark corpus 9 true positives in a sample of 50
     # before the fixes below, 11 in 15 (6 more debatable) after them; see "Known limits"
-    # and benchmarks/precision-ctx4-ctx5.md.
+    # and benchmarks/PRECISION.md.
     preview = True
     triggers = ("except", "suppress")
     requires = (("async",),)
@@ -273,7 +273,7 @@ class SwallowedCancellation(Rule):
 
     Why preview: whether a swallowed cancellation breaks anything depends on who awaits
     the coroutine, which a file-local rule cannot see. On the benchmark corpus
-    (benchmarks/precision-ctx4-ctx5.md) the remaining false positives are coroutines whose
+    (benchmarks/PRECISION.md) the remaining false positives are coroutines whose
     only caller cannot be under a deadline: a CLI command's top-level coroutine, a "run
     until cancelled" service method, a helper whose only caller returns right after, test
     callbacks; others are deliberate (reconnect and flush loops that ignore a cancel that

@@ -57,7 +57,7 @@ EXCEPTION_HANDOFF_METHODS = frozenset(
     }
 )
 # A coroutine that is only ever run as its own task (SPEC CTX402 exemption, measured in
-# benchmarks/precision-ctx4-ctx5.md): its coroutine object is handed to a call, or the
+# benchmarks/PRECISION.md): its coroutine object is handed to a call, or the
 # coroutine function itself to one of `TASK_SPAWNERS`, and never awaited directly. If such a
 # task swallows its cancellation on the way out, it still stops; no caller's deadline waits on it.
 # A call whose name is in `DEADLINE_WRAPPERS` awaits the coroutine under a deadline instead
@@ -109,7 +109,7 @@ CONNECTS_ONLY_WITH_HOST = frozenset({"ftplib.FTP"})
 
 # `socket.create_connection(listener.getsockname())`: connecting to a socket this process is
 # listening on completes from the kernel's backlog (no `accept()` needed), so it cannot hang
-# (distributed's IPv6 probe, socketpair emulations; benchmarks/precision-ctx4-ctx5.md).
+# (distributed's IPv6 probe, socketpair emulations; benchmarks/PRECISION.md).
 OWN_ADDRESS_METHOD = "getsockname"
 CONNECTS_TO_AN_ADDRESS = frozenset({"socket.create_connection"})
 

@@ -1,6 +1,6 @@
 # ctxlint: select = ["CTX4"]
 # ctxlint: preview
-# CTX402 false-positive pattern (prefect, benchmarks/precision-ctx4-ctx5.md): the task is
+# CTX402 false-positive pattern (prefect, benchmarks/PRECISION.md): the task is
 # cancelled through a local alias (`task = self._task; task.cancel()`) in a stop method,
 # and the run method awaits the task itself. The CancelledError is the code's own.
 import asyncio

@@ -1,6 +1,6 @@
 # ctxlint: select = ["CTX4"]
 # ctxlint: preview
-# CTX402 false-positive pattern (temporalio testing, benchmarks/precision-ctx4-ctx5.md): a
+# CTX402 false-positive pattern (temporalio testing, benchmarks/PRECISION.md): a
 # best-effort cleanup inside an outer handler that re-raises. The inner bare `except:`
 # only guards the cleanup; the statement after it raises, so the coroutine still ends with
 # an exception.

@@ -1,7 +1,7 @@
 # ctxlint: select = ["CTX4"]
 # ctxlint: preview
 # CTX402 false-positive pattern (aiokafka, uvicorn, sentry, temporal; see
-# benchmarks/precision-ctx4-ctx5.md): a coroutine this module only runs as its own task
+# benchmarks/PRECISION.md): a coroutine this module only runs as its own task
 # (create_task(self._routine()), ensure_future(f()), tg.start_soon(f)) catches the cancel
 # its owner sends to stop it, and ends. The task stops, which is what the cancel asked for;
 # nothing awaits it under a deadline.

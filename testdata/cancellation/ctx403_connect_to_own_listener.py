@@ -1,5 +1,5 @@
 # ctxlint: select = ["CTX4"]
-# CTX403 false-positive pattern (distributed's IPv6 probe, benchmarks/precision-ctx4-ctx5.md):
+# CTX403 false-positive pattern (distributed's IPv6 probe, benchmarks/PRECISION.md):
 # connecting to a socket this process is itself listening on completes from the kernel's
 # backlog before any accept(), so it cannot hang and needs no timeout.
 import socket

@@ -1,5 +1,5 @@
 # ctxlint: select = ["CTX4"]
-# CTX406 false-positive pattern (gradio's reverse proxy, benchmarks/precision-ctx4-ctx5.md):
+# CTX406 false-positive pattern (gradio's reverse proxy, benchmarks/PRECISION.md):
 # an httpx client built on a transport made elsewhere owns no connection pool. The pool is
 # the shared transport's, and closing the client would close that transport for everyone.
 import httpx

@@ -1,7 +1,7 @@
 # ctxlint: select = ["CTX4"]
 # ctxlint: preview
 # CTX407 false-positive pattern (temporalio's heartbeat processor,
-# benchmarks/precision-ctx4-ctx5.md): the submitted function wraps its whole body (or its
+# benchmarks/PRECISION.md): the submitted function wraps its whole body (or its
 # loop's body) in `try/except Exception` and logs, so the discarded Future holds nothing.
 import logging
 import queue

@@ -1,5 +1,5 @@
 # CTX502 false-positive pattern (opentelemetry-instrumentation's labeler,
-# benchmarks/precision-ctx4-ctx5.md): a helper whose job is to change its caller's context
+# benchmarks/PRECISION.md): a helper whose job is to change its caller's context
 # (like `ContextVar.set` in a setter). Its last action is `attach(...)`, and this module
 # only calls it directly; the caller's own attach/detach scope (the instrumented request)
 # restores the context.

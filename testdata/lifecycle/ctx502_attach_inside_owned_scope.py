@@ -1,5 +1,5 @@
 # CTX502 false-positive pattern (opentelemetry-instrumentation-flask's sqlcommenter
-# context, see benchmarks/precision-ctx4-ctx5.md): a hook makes the request's context
+# context, see benchmarks/PRECISION.md): a hook makes the request's context
 # current, stores its token or `use_span` activation for the teardown hook, then attaches
 # one more value. Detaching (or exiting) the stored scope in teardown resets the context to
 # what it was before the request, so the inner attach goes with it.

@@ -1,5 +1,5 @@
 # CTX502 false-positive pattern (logfire's `attach_context`, see
-# benchmarks/precision-ctx4-ctx5.md): the previous context is saved with `get_current()`
+# benchmarks/PRECISION.md): the previous context is saved with `get_current()`
 # and re-attached in a `finally`. The value is restored; the discarded tokens leave
 # nothing behind.
 from contextlib import contextmanager
