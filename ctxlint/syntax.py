@@ -7,6 +7,8 @@ from typing import Optional
 
 import libcst as cst
 
+NESTED_SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
+
 
 def keyword(call: cst.Call, name: str) -> Optional[cst.Arg]:
     for arg in call.args:
@@ -75,3 +77,19 @@ def source(node: cst.CSTNode) -> str:
 def is_expression_statement(model_parent: Optional[cst.CSTNode]) -> bool:
     """Whether the node whose parent is given is a bare expression statement."""
     return isinstance(model_parent, cst.Expr)
+
+
+def own_descendants(node: cst.CSTNode):
+    """Descendants of `node` that run as part of it, in source order: nested functions,
+    lambdas and classes are yielded but not entered."""
+    from ctxlint.walker import children
+
+    stack = children(node)
+    stack.reverse()
+    while stack:
+        current = stack.pop()
+        yield current
+        if not isinstance(current, NESTED_SCOPES):
+            kids = children(current)
+            kids.reverse()
+            stack.extend(kids)

@@ -17,29 +17,16 @@ from ctxlint.syntax import (
     has_star_args,
     has_star_kwargs,
     is_none,
+    NESTED_SCOPES,
     keyword,
+    own_descendants,
     positional,
     source,
 )
 from ctxlint.walker import children, iter_descendants
 
-_NESTED_SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
 _LOOPS = (cst.For, cst.While)
 _Handler = Union[cst.ExceptHandler, cst.ExceptStarHandler]
-
-
-def _body_nodes(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    """Descendants of `node` that run as part of it: nested functions, lambdas and classes skipped."""
-    stack = children(node)
-    stack.reverse()
-    while stack:
-        current = stack.pop()
-        yield current
-        if isinstance(current, _NESTED_SCOPES):
-            continue
-        kids = children(current)
-        kids.reverse()
-        stack.extend(kids)
 
 
 def _is_infinite(loop: cst.While) -> bool:
@@ -60,7 +47,7 @@ def _exits(loop: cst.While, model) -> bool:
     stack: list[tuple[cst.CSTNode, bool]] = [(child, False) for child in children(loop)]
     while stack:
         node, in_inner_loop = stack.pop()
-        if isinstance(node, _NESTED_SCOPES):
+        if isinstance(node, NESTED_SCOPES):
             continue
         if isinstance(node, (cst.Return, cst.Raise)):
             return True
@@ -75,7 +62,7 @@ def _exits(loop: cst.While, model) -> bool:
 
 def _has_checkpoint(node: cst.CSTNode) -> bool:
     """An `await`, `async for`, `async with` or `yield` that runs as part of `node`."""
-    for current in _body_nodes(node):
+    for current in own_descendants(node):
         if isinstance(current, (cst.Await, cst.Yield)):
             return True
         if isinstance(current, (cst.For, cst.With)) and current.asynchronous is not None:
@@ -394,8 +381,8 @@ class SwallowedCancellation(Rule):
         helpers = self._module_helpers()
         if _reraises(handler.body.body, lambda call: self._terminates(call, helpers["no_return"])):
             return False
-        has_raise = any(isinstance(n, cst.Raise) for n in _body_nodes(handler.body))
-        for node in _body_nodes(handler.body):
+        has_raise = any(isinstance(n, cst.Raise) for n in own_descendants(handler.body))
+        for node in own_descendants(handler.body):
             if has_raise and isinstance(node, cst.If):
                 test = source(node.test).lower()
                 if "cancel" in test or "isinstance" in test:
@@ -460,7 +447,7 @@ class SwallowedCancellation(Rule):
             }
         if not local and not shared:
             return False
-        for current in _body_nodes(body):
+        for current in own_descendants(body):
             if isinstance(current, cst.Await):
                 mentioned = {source(current.expression)}
                 mentioned.update(
@@ -480,7 +467,7 @@ def _own_loop_nodes_of(handler: Optional[_Handler]) -> Iterator[cst.CSTNode]:
 
 def _is_generator(function: cst.CSTNode) -> bool:
     body = function.body if isinstance(function, cst.FunctionDef) else function
-    return any(isinstance(node, cst.Yield) for node in _body_nodes(body))
+    return any(isinstance(node, cst.Yield) for node in own_descendants(body))
 
 
 def _only_spawned(function: Scope, module: cst.Module, parents: dict[int, cst.CSTNode]) -> bool:
@@ -552,7 +539,7 @@ def _cancelled_receivers(scope: cst.CSTNode, nested: bool = True) -> set[str]:
     `nested=False`: not looking into nested functions (each is its own scope)."""
     found: set[str] = set()
     aliases: dict[str, set[str]] = {}
-    for node in iter_descendants(scope) if nested else _body_nodes(scope):
+    for node in iter_descendants(scope) if nested else own_descendants(scope):
         if isinstance(node, cst.Assign) and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
             if isinstance(node.value, (cst.Name, cst.Attribute, cst.Subscript)):
                 aliases.setdefault(node.targets[0].target.value, set()).add(source(node.value))
@@ -566,7 +553,7 @@ def _cancelled_receivers(scope: cst.CSTNode, nested: bool = True) -> set[str]:
                 and n.func.attr.value == "cancel"
                 and isinstance(n.func.value, cst.Name)
                 and n.func.value.value == target
-                for n in _body_nodes(node.body)
+                for n in own_descendants(node.body)
             ):
                 found.add(source(node.iter))
     for name in list(found):
@@ -593,9 +580,9 @@ def _raising_helpers(module: cst.Module, model) -> dict[str, set[str]]:
                 continue
         params = node.params
         parameters = {p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)}
-        handlers = [n for n in _body_nodes(node.body) if isinstance(n, (cst.ExceptHandler, cst.ExceptStarHandler))]
-        inside_handlers = {id(n) for h in handlers for n in _body_nodes(h)}
-        for raised in _body_nodes(node.body):
+        handlers = [n for n in own_descendants(node.body) if isinstance(n, (cst.ExceptHandler, cst.ExceptStarHandler))]
+        inside_handlers = {id(n) for h in handlers for n in own_descendants(h)}
+        for raised in own_descendants(node.body):
             if not isinstance(raised, cst.Raise):
                 continue
             if raised.exc is None and id(raised) not in inside_handlers:
@@ -614,7 +601,7 @@ def _hands_off_exception(handler: Union[cst.ExceptHandler, cst.ExceptStarHandler
     def is_name(node: cst.CSTNode) -> bool:
         return isinstance(node, cst.Name) and node.value == name
 
-    for node in _body_nodes(handler.body):
+    for node in own_descendants(handler.body):
         if isinstance(node, (cst.Assign, cst.AnnAssign)) and node.value is not None:
             value = node.value
             elements = [e.value for e in value.elements] if isinstance(value, (cst.Tuple, cst.List)) else [value]
@@ -641,7 +628,7 @@ def _may_escape(statement: cst.CSTNode) -> bool:
     stack: list[tuple[cst.CSTNode, bool]] = [(statement, False)]
     while stack:
         node, in_loop = stack.pop()
-        if isinstance(node, _NESTED_SCOPES):
+        if isinstance(node, NESTED_SCOPES):
             continue
         if isinstance(node, cst.Return):
             return True
@@ -719,7 +706,7 @@ def _own_loop_nodes(loop: Union[cst.For, cst.While]) -> Iterator[cst.CSTNode]:
     while stack:
         node = stack.pop()
         yield node
-        if isinstance(node, (*_LOOPS, *_NESTED_SCOPES)):
+        if isinstance(node, (*_LOOPS, *NESTED_SCOPES)):
             continue
         stack.extend(children(node))
 
@@ -952,7 +939,7 @@ class WorkerWithoutExit(Rule):
         function = self.model.def_function
         if function is None or function.is_async or not _is_infinite(node) or _exits(node, self.model):
             return
-        call = next((c for c in _body_nodes(node) if isinstance(c, cst.Call) and _blocks_forever(c)), None)
+        call = next((c for c in own_descendants(node) if isinstance(c, cst.Call) and _blocks_forever(c)), None)
         if call is not None:
             self._loops.append((node, function, source(call.func)))
 

@@ -22,27 +22,23 @@ from ctxlint.semantics import concurrency
 from ctxlint.semantics import lifecycle as sem
 from ctxlint.semantics.entrypoints import SPAN_CONTEXT_MANAGERS
 from ctxlint.semantics.otel import ATTACH
-from ctxlint.syntax import argument, attribute_name, has_star_args, has_star_kwargs, keyword, positional, source
+from ctxlint.syntax import (
+    argument,
+    attribute_name,
+    has_star_args,
+    has_star_kwargs,
+    NESTED_SCOPES,
+    keyword,
+    own_descendants,
+    positional,
+    source,
+)
 from ctxlint.walker import children, iter_descendants
 
-_NESTED_SCOPES = (cst.FunctionDef, cst.Lambda, cst.ClassDef)
 _PROTECTING = (cst.Finally, cst.ExceptHandler, cst.ExceptStarHandler)
 
 
 # ---------------------------------------------------------------------------- helpers
-
-
-def _own_nodes(root: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    """Descendants of `root` in source order, not entering nested functions or classes."""
-    stack = children(root)
-    stack.reverse()
-    while stack:
-        node = stack.pop()
-        yield node
-        if not isinstance(node, _NESTED_SCOPES):
-            kids = children(node)
-            kids.reverse()
-            stack.extend(kids)
 
 
 def _own_nodes_with_ancestors(root: cst.CSTNode) -> Iterator[tuple[cst.CSTNode, tuple[cst.CSTNode, ...]]]:
@@ -51,7 +47,7 @@ def _own_nodes_with_ancestors(root: cst.CSTNode) -> Iterator[tuple[cst.CSTNode, 
     while stack:
         node, ancestors = stack.pop()
         yield node, ancestors
-        if isinstance(node, _NESTED_SCOPES):
+        if isinstance(node, NESTED_SCOPES):
             continue
         inner = (*ancestors, node)
         stack.extend((child, inner) for child in reversed(children(node)))
@@ -90,7 +86,7 @@ def _leak_exit(function: cst.FunctionDef, start: cst.CSTNode) -> tuple[cst.CSTNo
     function's last line."""
     seen = False
     last: cst.CSTNode = function.body
-    for node in _own_nodes(function.body):
+    for node in own_descendants(function.body):
         if isinstance(node, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
             last = node
         if node is start:
@@ -191,7 +187,7 @@ def _returns_started_span(function: cst.FunctionDef) -> bool:
     or `span = tracer.start_span(...)` ... `return span`."""
     started: set[str] = set()
     returned: set[str] = set()
-    for node in _own_nodes(function.body):
+    for node in own_descendants(function.body):
         if isinstance(node, cst.Return) and node.value is not None:
             value = node.value
             if isinstance(value, cst.Call) and attribute_name(value.func) == sem.START_SPAN:
@@ -205,7 +201,7 @@ def _returns_started_span(function: cst.FunctionDef) -> bool:
 
 
 def _is_generator(function: cst.FunctionDef) -> bool:
-    return any(isinstance(node, cst.Yield) for node in _own_nodes(function.body))
+    return any(isinstance(node, cst.Yield) for node in own_descendants(function.body))
 
 
 def _is_context_manager(function: cst.FunctionDef, scope: Scope) -> bool:
@@ -222,7 +218,7 @@ def _is_context_manager(function: cst.FunctionDef, scope: Scope) -> bool:
 
 def _with_alias(function: cst.FunctionDef, call: cst.Call) -> Optional[str]:
     """`name` in `with call as name:` inside `function`."""
-    for node in _own_nodes(function.body):
+    for node in own_descendants(function.body):
         if isinstance(node, cst.WithItem) and node.item is call:
             asname = node.asname
             if asname is not None and isinstance(asname.name, cst.Name):
@@ -584,7 +580,7 @@ class ContextNotDetached(Rule):
         """Names bound to `context.get_current()` in `function`."""
         return {
             name
-            for node in _own_nodes(function.body)
+            for node in own_descendants(function.body)
             if isinstance(node, cst.Assign)
             and isinstance(node.value, cst.Call)
             and self.model.resolve(node.value.func) == sem.GET_CURRENT
@@ -629,7 +625,7 @@ class ContextNotDetached(Rule):
             return False
         managers: set[str] = set()  # bound to use_span(...)/start_as_current_span(...)
         open_scopes: set[str] = set()
-        for current in _own_nodes(function.body):
+        for current in own_descendants(function.body):
             if current is node:
                 return any(ownership.is_handled(function, name) for name in open_scopes)
             if isinstance(current, cst.Call):
