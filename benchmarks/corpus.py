@@ -6,7 +6,9 @@
 Wheels are cached in `$CTXLINT_BENCH_CACHE/wheels` (default `~/.cache/ctxlint-bench`;
 skipped when present) and unpacked into `$CTXLINT_BENCH_CACHE/corpus/<distribution>/`.
 The cache lives outside the repository because linters (ctxlint included) honour the
-repository's .gitignore.
+repository's .gitignore. Each distribution is a project of its own: `mark_projects` puts
+an empty `ctxlint.toml` at its root (as `benchmarks/precision.py` does), so that project
+facts (OpenTelemetry use, instrumentation) are those of that distribution.
 """
 
 from __future__ import annotations
@@ -85,6 +87,17 @@ def unpack(requirements=PINNED, target: Path = CORPUS) -> Path:
     return target
 
 
+PROJECT_MARKER = "ctxlint.toml"
+
+
+def mark_projects(directory: Path = CORPUS) -> None:
+    """Make each unpacked distribution its own ctxlint project (an empty config file)."""
+    for root in sorted(p for p in directory.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        marker = root / PROJECT_MARKER
+        if not marker.exists():
+            marker.write_text("# each distribution is its own project\n", encoding="utf-8")
+
+
 def stats(directory: Path) -> tuple[int, int]:
     files = list(directory.rglob("*.py"))
     lines = sum(len(f.read_bytes().splitlines()) for f in files)
@@ -96,6 +109,7 @@ def main() -> None:
     parser.add_argument("--stats", action="store_true")
     args = parser.parse_args()
     directory = unpack()
+    mark_projects(directory)
     print(directory)
     if args.stats:
         files, lines = stats(directory)

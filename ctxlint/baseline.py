@@ -54,7 +54,7 @@ def write_baseline(path: Path, findings: Sequence[Finding]) -> None:
     entries.sort(key=lambda e: (e["path"], e["line"], e["code"], e["occurrence"]))
     document = {"ctxlint-baseline": FORMAT_VERSION, "findings": entries}
     data = (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8", "surrogateescape")
-    if not base.is_dir():
+    if not os.path.isdir(base):
         raise UsageError(f"{path}: cannot write baseline: directory {base} does not exist")
     # Write a file next to the target and rename it: never a half-written baseline.
     temporary = base / f".{path.name}.{os.getpid()}.tmp"

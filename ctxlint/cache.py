@@ -1,69 +1,144 @@
 """The on-disk result cache: findings per file, keyed by content, settings, facts and version.
 
-One JSON file per (ctxlint version, settings, project facts) under the cache directory,
-mapping each relative path to `[mtime_ns, size, sha256, findings]`. A file whose mtime and
-size are unchanged is not even read; otherwise its content hash decides. Anything that
-can change findings is in the file name, so stale entries are never consulted.
+One JSON file per (ctxlint build, settings, project facts) under the cache directory,
+mapping each file's path relative to its project root to
+`[mtime_ns or None, size, sha256, findings]`. Anything that can change a file's findings
+other than its own content is in the JSON file's name: the ctxlint version and a
+fingerprint of its installed code (so an upgrade, or an edit of an editable install,
+starts afresh), the settings that apply to the file (a config change), and the project
+facts (an instrumentor added or removed somewhere else in the project). A changed key
+means a different JSON file, so a stale entry is never even read.
+
+Within one JSON file, a file whose mtime and size are unchanged is not read at all; one
+whose stat changed is hashed, and if the content is the same its findings are reused (a
+`git checkout` that touches files costs a hash, not a lint). A file modified within the
+last two seconds has its stat recorded as unknown, so an edit in the same clock tick as
+the lint (same size, same coarse mtime) cannot hide behind the stat check.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import time
 from pathlib import Path
 from typing import Optional
 
 from ctxlint import __version__
 from ctxlint.findings import Finding
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
+RACY_SECONDS = 2.0  # a stat this recent is not trusted on the next run
+KEEP_RESULT_FILES = 32  # per build: older settings/facts combinations are pruned
+
+_BUILD: Optional[str] = None
+
+
+def build_fingerprint() -> str:
+    """The ctxlint version plus a digest of its modules' sizes and modification times."""
+    global _BUILD
+    if _BUILD is None:
+        package = Path(__file__).resolve().parent
+        digest = hashlib.sha256()
+        for folder, directories, names in os.walk(package):
+            directories[:] = sorted(d for d in directories if d != "__pycache__")
+            for name in sorted(names):
+                if name.endswith(".py"):
+                    path = os.path.join(folder, name)
+                    try:
+                        status = os.stat(path)
+                    except OSError:
+                        continue
+                    relative = os.path.relpath(path, package)
+                    digest.update(f"{relative}\0{status.st_size}\0{status.st_mtime_ns}\n".encode())
+        _BUILD = f"{__version__}-{digest.hexdigest()[:12]}"
+    return _BUILD
+
+
+def content_digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 class ResultCache:
     def __init__(self, directory: Path, settings_fingerprint: str, facts_fingerprint: str) -> None:
-        self.path = directory / __version__ / f"results-{CACHE_FORMAT}-{settings_fingerprint}-{facts_fingerprint}.json"
         self.directory = directory
+        self.folder = directory / build_fingerprint()
+        self.path = self.folder / f"results-{CACHE_FORMAT}-{settings_fingerprint}-{facts_fingerprint}.json"
         self.entries: dict[str, list] = {}
         self.dirty = False
         try:
-            self.entries = json.loads(self.path.read_text(encoding="utf-8"))
+            entries = json.loads(self.path.read_text(encoding="utf-8"))
+            if isinstance(entries, dict):
+                self.entries = entries
         except (OSError, ValueError):
             self.entries = {}
 
     def lookup_by_stat(self, key: str, stat: os.stat_result) -> Optional[list[Finding]]:
+        """The findings, if the file's mtime and size are the ones recorded."""
         entry = self.entries.get(key)
-        if entry is not None and entry[0] == stat.st_mtime_ns and entry[1] == stat.st_size:
-            return [Finding.from_dict(item) for item in entry[3]]
+        if entry is not None and entry[0] is not None and entry[0] == stat.st_mtime_ns and entry[1] == stat.st_size:
+            return self._findings(entry)
         return None
 
-    def lookup_by_hash(self, key: str, digest: str, stat: os.stat_result) -> Optional[list[Finding]]:
+    def digest(self, key: str) -> Optional[str]:
+        """The content hash recorded for `key` (to recognise an unchanged file)."""
         entry = self.entries.get(key)
-        if entry is not None and entry[2] == digest:
-            if entry[0] != stat.st_mtime_ns or entry[1] != stat.st_size:
-                entry[0], entry[1] = stat.st_mtime_ns, stat.st_size
-                self.dirty = True
-            return [Finding.from_dict(item) for item in entry[3]]
-        return None
+        return entry[2] if entry is not None else None
 
-    def store(self, key: str, stat: os.stat_result, digest: str, findings: list[Finding]) -> None:
+    def lookup_by_hash(self, key: str, digest: str, stat: Optional[os.stat_result]) -> Optional[list[Finding]]:
+        """The findings, if the content hash is the recorded one (the stat is refreshed)."""
+        entry = self.entries.get(key)
+        if entry is None or entry[2] != digest:
+            return None
+        mtime = _trusted_mtime(stat)
+        if stat is not None and (entry[0] != mtime or entry[1] != stat.st_size):
+            entry[0], entry[1] = mtime, stat.st_size
+            self.dirty = True
+        return self._findings(entry)
+
+    def store(self, key: str, stat: Optional[os.stat_result], digest: str, findings: list[Finding]) -> None:
+        """Record findings for content `digest`; `stat` is the one taken before reading it."""
         serialised = []
         for finding in findings:
             data = finding.to_dict()
             data["noqa_lines"] = list(finding.noqa_lines)
             serialised.append(data)
-        self.entries[key] = [stat.st_mtime_ns, stat.st_size, digest, serialised]
+        self.entries[key] = [_trusted_mtime(stat), stat.st_size if stat is not None else -1, digest, serialised]
         self.dirty = True
 
     def save(self) -> None:
         if not self.dirty:
             return
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.folder.mkdir(parents=True, exist_ok=True)
             marker = self.directory / ".gitignore"
             if not marker.exists():
                 marker.write_text("# created by ctxlint\n*\n", encoding="utf-8")
             temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
             temporary.write_text(json.dumps(self.entries, separators=(",", ":")), encoding="utf-8")
             os.replace(temporary, self.path)
+            self.dirty = False
+            _prune(self.folder)
         except OSError:
             pass  # an unwritable cache only costs time
+
+    @staticmethod
+    def _findings(entry: list) -> list[Finding]:
+        return [Finding.from_dict(item) for item in entry[3]]
+
+
+def _trusted_mtime(stat: Optional[os.stat_result]) -> Optional[int]:
+    if stat is None or time.time() - stat.st_mtime < RACY_SECONDS:
+        return None
+    return stat.st_mtime_ns
+
+
+def _prune(folder: Path) -> None:
+    """Keep the most recently used result files of this build."""
+    try:
+        files = sorted(folder.glob("results-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for stale in files[KEEP_RESULT_FILES:]:
+            stale.unlink()
+    except OSError:
+        pass

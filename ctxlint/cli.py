@@ -149,12 +149,16 @@ def _check(args: argparse.Namespace) -> int:
     read_stdin = args.stdin_filename is not None or [str(p) for p in args.paths] == ["-"]
     paths = [] if read_stdin else (args.paths or [Path(".")])
     for path in paths:
-        if not path.exists() and not path.is_symlink():
-            raise UsageError(f"{path}: no such file or directory")
+        try:
+            os.lstat(path)
+        except (FileNotFoundError, NotADirectoryError):
+            raise UsageError(f"{path}: no such file or directory") from None
+        except OSError:
+            pass  # it exists but cannot be looked at (an unsearchable directory): reported when read
     stdin_path = Path(args.stdin_filename or "stdin.py")
     resolver = ConfigResolver(paths or [stdin_path.absolute().parent], args.config, overrides)
     options = RunOptions(
-        fix=None if args.diff else fix_mode,
+        fix=fix_mode,  # with --diff: the fixes to show instead of write
         diff=args.diff,
         use_cache=not args.no_cache,
         cache_dir=args.cache_dir,
@@ -163,8 +167,6 @@ def _check(args: argparse.Namespace) -> int:
     )
     if read_stdin:
         data = sys.stdin.buffer.read()
-        if args.diff:
-            options.fix = fix_mode
         result, fixed = lint_one(data, stdin_path, resolver, options, filename=args.stdin_filename or "-")
         if fix_mode is not None and not args.diff:
             sys.stdout.buffer.write(result.fixed if result.fixed is not None else data)

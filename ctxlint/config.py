@@ -32,6 +32,8 @@ def _load_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"{path}: invalid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{path}: invalid TOML: not UTF-8 (byte 0x{exc.object[exc.start]:02x} at offset {exc.start})") from None
     except OSError as exc:
         raise UsageError(f"{path}: cannot read config: {exc.strerror or exc}") from None
 
@@ -50,11 +52,11 @@ def _table_of(path: Path, data: dict[str, Any]) -> Optional[dict[str, Any]]:
 def find_config(start: Path) -> tuple[Optional[Path], dict[str, Any], Optional[str]]:
     """Walk up from `start`: (config file, its ctxlint table, requires-python)."""
     requires_python: Optional[str] = None
-    directory = start if start.is_dir() else start.parent
+    directory = start if os.path.isdir(start) else start.parent
     for folder in (directory, *directory.parents):
         for name in CONFIG_NAMES:
             candidate = folder / name
-            if not candidate.is_file():
+            if not os.path.isfile(candidate):
                 continue
             data = _load_toml(candidate)
             if name == "pyproject.toml" and requires_python is None:
@@ -68,7 +70,7 @@ def find_config(start: Path) -> tuple[Optional[Path], dict[str, Any], Optional[s
 
 
 def load_config_file(path: Path) -> tuple[dict[str, Any], Optional[str]]:
-    if not path.is_file():
+    if not os.path.isfile(path):
         raise UsageError(f"{path}: config file not found")
     data = _load_toml(path)
     table = _table_of(path, data) or {}
@@ -132,7 +134,7 @@ def settings_from_table(
 
 def git_root(start: Path) -> Optional[Path]:
     for folder in (start, *start.parents):
-        if (folder / ".git").exists():
+        if os.path.exists(folder / ".git"):
             return folder
     return None
 
@@ -162,7 +164,7 @@ class ConfigResolver:
         if self.explicit is not None:
             return self.explicit
         absolute = path.absolute()
-        folder = absolute if absolute.is_dir() else absolute.parent
+        folder = absolute if os.path.isdir(absolute) else absolute.parent
         settings = self._by_folder.get(folder)
         if settings is None:
             found, table, requires = find_config(folder)
@@ -200,7 +202,8 @@ def apply_overrides(settings: Settings, overrides: dict[str, Any]) -> Settings:
 
 
 def _common_parent(paths: Sequence[Path]) -> Path:
-    absolute = [p.resolve() if p.exists() else p.absolute() for p in paths]
-    directories = [p if p.is_dir() else p.parent for p in absolute]
+    # (os.path, not pathlib: these swallow the PermissionError of an unsearchable parent)
+    absolute = [p.resolve() if os.path.exists(p) else p.absolute() for p in paths]
+    directories = [p if os.path.isdir(p) else p.parent for p in absolute]
     common = Path(os.path.commonpath([str(d) for d in directories]))
     return common

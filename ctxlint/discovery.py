@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Optional, Sequence
@@ -34,7 +35,7 @@ def exclude_spec(settings: Settings) -> pathspec.PathSpec:
 
 
 def _is_virtualenv(directory: Path) -> bool:
-    return (directory / "pyvenv.cfg").is_file()
+    return os.path.isfile(directory / "pyvenv.cfg")  # False for an unreadable directory
 
 
 def _has_python_shebang(path: Path) -> bool:
@@ -59,19 +60,26 @@ def discover(paths: Sequence[Path], settings: Settings) -> Discovery:
             result.files.append(path)
 
     for path in paths:
-        if path.is_symlink() and not path.exists():
-            add(path)  # reported as unreadable by the engine, with the reason
+        try:
+            status = path.stat()
+        except (FileNotFoundError, NotADirectoryError):
+            if not os.path.lexists(path):
+                raise UsageError(f"{path}: no such file or directory") from None
+            add(path)  # a broken symlink: reported as unreadable, with the reason
             continue
-        if not path.exists():
-            raise UsageError(f"{path}: no such file or directory")
-        if path.is_file():
-            if path.suffix in PYTHON_SUFFIXES or _has_python_shebang(path):
-                add(path)
-            else:
-                result.warnings.append(f"{path}: skipped, not a Python file")
+        except OSError:
+            add(path)  # a symlink loop, or a parent directory we may not search: reported when read
             continue
-        for found in walk_files(path, root, excluded, result.warnings.append):
-            add(found)
+        if stat.S_ISDIR(status.st_mode):
+            for found in walk_files(path, root, excluded, result.warnings.append):
+                add(found)
+        elif not stat.S_ISREG(status.st_mode):
+            # a FIFO, socket or device: reading it could block forever
+            result.warnings.append(f"{path}: skipped, not a regular file")
+        elif path.suffix in PYTHON_SUFFIXES or _has_python_shebang(path):
+            add(path)
+        else:
+            result.warnings.append(f"{path}: skipped, not a Python file")
     result.files.sort(key=lambda p: p.as_posix())
     return result
 
@@ -94,7 +102,13 @@ def walk_files(
     warn: Callable[[str], None],
     wanted: Callable[[str], bool] = _is_python_name,
 ) -> Iterable[Path]:
-    """Files under `top` whose name is `wanted`, skipping ignored and excluded paths."""
+    """Files under `top` whose name is `wanted`, skipping ignored and excluded paths.
+
+    Symlinked directories are not followed (no loops, no escaping the tree). A symlink
+    that cannot be resolved (broken, or a loop) is yielded so that reading it reports
+    why; FIFOs, sockets and devices are skipped with a warning, since reading a FIFO
+    blocks forever.
+    """
     gitignores: list[tuple[Path, pathspec.PathSpec]] = _parent_gitignores(top)
 
     def ignored(path: Path, is_dir: bool) -> bool:
@@ -107,33 +121,55 @@ def walk_files(
             return True
         return False
 
-    def on_error(error: OSError) -> None:
-        warn(f"{error.filename}: cannot read directory: {error.strerror}")
-
-    for directory, dirnames, filenames in os.walk(top, onerror=on_error):
-        here = Path(directory)
-        spec_file = here / ".gitignore"
-        if spec_file.is_file():
+    pending = [top]
+    while pending:
+        here = pending.pop()
+        try:
+            with os.scandir(here) as scan:
+                entries = sorted(scan, key=lambda entry: entry.name)
+        except OSError as error:
+            warn(f"{here}: cannot read directory: {error.strerror or error}")
+            continue
+        if any(entry.name == ".gitignore" and entry.is_file() for entry in entries):
             try:
-                lines = spec_file.read_text(encoding="utf-8", errors="replace").splitlines()
+                lines = (here / ".gitignore").read_text(encoding="utf-8", errors="replace").splitlines()
                 gitignores.append((here, pathspec.GitIgnoreSpec.from_lines(lines)))
             except OSError:
                 pass
-        kept = []
-        for name in sorted(dirnames):
-            child = here / name
-            if name in SKIPPED_DIRECTORIES or name.endswith(".egg-info") or child.is_symlink():
-                continue
-            if _is_virtualenv(child) or ignored(child, True):
-                continue
-            kept.append(name)
-        dirnames[:] = kept
-        for name in sorted(filenames):
-            if not wanted(name):
-                continue
-            child = here / name
-            if not ignored(child, False):
-                yield child
+        subdirectories = []
+        for entry in entries:
+            child = here / entry.name
+            if _is_directory(entry):
+                if entry.is_symlink() or entry.name in SKIPPED_DIRECTORIES or entry.name.endswith(".egg-info"):
+                    continue
+                if not _is_virtualenv(child) and not ignored(child, True):
+                    subdirectories.append(child)
+            elif wanted(entry.name) and not ignored(child, False):
+                if _is_regular_or_unresolvable(entry):
+                    yield child
+                else:
+                    warn(f"{child}: skipped, not a regular file")
+        pending.extend(reversed(subdirectories))
+
+
+def _is_directory(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:  # a symlink loop raises ELOOP here
+        return False
+
+
+def _is_regular_or_unresolvable(entry: os.DirEntry) -> bool:
+    """A regular file, or a symlink whose target cannot be found (broken, or a loop)."""
+    try:
+        if entry.is_file():  # answered from the directory listing for non-symlinks
+            return True
+        if not entry.is_symlink():
+            return False
+        os.stat(entry.path)
+    except OSError:
+        return True
+    return False
 
 
 def _parent_gitignores(top: Path) -> list[tuple[Path, pathspec.PathSpec]]:
@@ -142,13 +178,13 @@ def _parent_gitignores(top: Path) -> list[tuple[Path, pathspec.PathSpec]]:
     absolute = top.absolute()
     for folder in absolute.parents:
         candidate = folder / ".gitignore"
-        if candidate.is_file():
+        if os.path.isfile(candidate):
             try:
                 lines = candidate.read_text(encoding="utf-8", errors="replace").splitlines()
                 found.append((folder, pathspec.GitIgnoreSpec.from_lines(lines)))
             except OSError:
                 pass
-        if (folder / ".git").exists():
+        if os.path.exists(folder / ".git"):
             break
     found.reverse()
     return found

@@ -1,23 +1,38 @@
 """One file in, findings (and fixed text) out. Never raises.
 
-files -> decode -> gate -> parse -> one walk (model + rules) -> positions -> noqa -> fixes.
-The gate skips the LibCST parse for files that cannot trigger any enabled rule; such files
-are still checked for syntax errors with `ast`, so CTX001 is reported either way.
+files -> decode -> CPython check -> gate -> parse -> one walk (model + rules) -> positions
+-> noqa -> fixes.
+
+Every file is first compiled by the running CPython, which costs a tenth of a LibCST
+parse: LibCST's native parser has no nesting limit of its own and, on code nested a few
+thousand levels deep, exhausts the C stack and kills the process, so text that CPython's
+parser refuses for its nesting becomes CTX001 without ever reaching LibCST. The same
+check is the syntax check of the files the gate keeps away from LibCST (those whose text
+cannot trigger any enabled rule), so CTX001 is reported either way. The LibCST stages then
+run with a raised recursion limit: code generation and the semantic model recurse once per
+nesting level, and valid code may be nested as deep as CPython accepts.
 """
 
 from __future__ import annotations
 
 import ast
-import difflib
+import re
+import sys
+import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterable, Optional, Sequence
 
+import libcst as cst
+from libcst._nodes.base import CSTNode
+
 from ctxlint.findings import Finding, Fix, Location, RelatedLocation
 from ctxlint.noqa import is_suppressed, logical_line_text
+from ctxlint.positions import Spans
 from ctxlint.project import ProjectFacts
 from ctxlint.rules.base import FileContext, Report, Rule, registry
 from ctxlint.settings import Settings
-from ctxlint.source import DecodeError, SourceText, decode
+from ctxlint.source import DecodeError, SourceText, decode, parser_limit
 
 SYNTAX_ERROR = "CTX001"
 INTERNAL_ERROR = "CTX002"
@@ -29,19 +44,29 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     fixed: Optional[bytes] = None  # the file's new bytes when fixes were applied
     fix_problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # for the user, not findings
 
 
 def active_rules(codes: Iterable[str], facts: ProjectFacts) -> list[type[Rule]]:
-    rules = registry()
-    selected = []
-    for code in sorted(codes):
-        rule = rules.get(code)
-        if rule is None or rule.engine_only:
-            continue
-        if rule.opentelemetry_only and not facts.opentelemetry:
-            continue
-        selected.append(rule)
-    return selected
+    key = (codes if isinstance(codes, frozenset) else frozenset(codes), bool(facts.opentelemetry))
+    selected = _ACTIVE.get(key)
+    if selected is None:
+        rules = registry()
+        selected = []
+        for code in sorted(key[0]):
+            rule = rules.get(code)
+            if rule is None or rule.engine_only:
+                continue
+            if rule.opentelemetry_only and not facts.opentelemetry:
+                continue
+            selected.append(rule)
+        if len(_ACTIVE) < 256:
+            _ACTIVE[key] = selected
+    return list(selected)
+
+
+# (enabled codes, OpenTelemetry project) -> rules: the same few combinations recur per file.
+_ACTIVE: dict[tuple[frozenset[str], bool], list[type[Rule]]] = {}
 
 
 def gate(rules: Sequence[type[Rule]], text: str) -> list[type[Rule]]:
@@ -94,11 +119,18 @@ def lint_text(
     *,
     relative_path: Optional[str] = None,
     apply_noqa: bool = True,
+    tree: Optional[ast.AST] = None,
 ) -> FileResult:
-    """Lint already-decoded source (the flake8 plugin gets text, not bytes)."""
+    """Lint already-decoded source (the flake8 plugin gets text, not bytes).
+
+    `tree` is the `ast` tree a host already parsed `text` into (flake8 passes its plugins
+    one): it proves CPython accepts the text, so the engine's own check is skipped.
+    """
     codes = settings.codes_for(relative_path or filename)
     try:
-        return _lint_text(SourceText(text, "utf-8", False), filename, settings, facts, codes, None, True, apply_noqa)
+        return _lint_text(
+            SourceText(text, "utf-8", False), filename, settings, facts, codes, None, True, apply_noqa, tree is not None
+        )
     except Exception as exc:
         result = FileResult(filename)
         if INTERNAL_ERROR in codes:
@@ -117,20 +149,56 @@ def _lint_text(
     fix: Optional[str],
     use_gate: bool,
     apply_noqa: bool = True,
+    cpython_accepted: bool = False,
 ) -> FileResult:
     result = FileResult(filename)
+    compiles = cpython_accepted or _compiles(source.text)
+    if not compiles:
+        limit = parser_limit(source.text)
+        if limit is not None:  # never handed to LibCST
+            if SYNTAX_ERROR in codes:
+                where = f" (line {limit.line}, column {limit.column})" if limit.line > 1 or limit.column > 1 else ""
+                result.findings.append(
+                    SyntaxProblem(f"syntax error: {limit.reason}{where}", limit.line, limit.column).finding(filename)
+                )
+            return result
     rules = active_rules(codes, facts)
     if use_gate:
         rules = gate(rules, source.text)
-    if not rules:
-        if SYNTAX_ERROR in codes and not _compiles(source.text):
-            parsed = _parse(source.text)
-            if isinstance(parsed, SyntaxProblem):
-                result.findings.append(parsed.finding(filename))
-        return result
-    module = _parse(source.text)
+    with _deep_recursion():
+        if not rules:
+            if SYNTAX_ERROR in codes and not compiles:
+                parsed = _parse(source.text)
+                if isinstance(parsed, SyntaxProblem):
+                    result.findings.append(parsed.finding(filename))
+            return result
+        return _lint_module(source, filename, settings, facts, codes, fix, rules, apply_noqa, compiles, result)
+
+
+def _lint_module(
+    source: SourceText,
+    filename: str,
+    settings: Settings,
+    facts: ProjectFacts,
+    codes: frozenset[str],
+    fix: Optional[str],
+    rules: list[type[Rule]],
+    apply_noqa: bool,
+    cpython_accepted: bool,
+    result: FileResult,
+) -> FileResult:
+    module = _parse(source.text, cpython_accepted)
     if isinstance(module, SyntaxProblem):
-        if SYNTAX_ERROR in codes:
+        if cpython_accepted:
+            # Valid Python that LibCST's parser does not handle. Not CTX001 (it is no syntax
+            # error, and a file the gate skips is never given to LibCST, so reporting it
+            # here would make the findings depend on the gate): a warning that it was not
+            # checked.
+            result.warnings.append(
+                f"{filename}: not checked: LibCST's parser rejects this valid Python "
+                f"(line {module.line}, column {module.column})"
+            )
+        elif SYNTAX_ERROR in codes:
             result.findings.append(module.finding(filename))
         return result
     reports, errors = run_rules(module, rules, filename, settings, facts)
@@ -161,12 +229,61 @@ def _fix_allowed(applicability: str, mode: str) -> bool:
     return applicability == "safe" or mode == "unsafe"
 
 
+# The recursion limit for the CPython check (CPython's default, whatever the host process
+# set: the parser's verdict on deep nesting depends on it) and for the LibCST stages.
+CHECK_RECURSION_LIMIT = 1000
+DEEP_RECURSION_LIMIT = 20000
+
+
 def _compiles(text: str) -> bool:
+    """Whether CPython compiles `text` (bytecode, not an `ast` tree: no Python objects)."""
+    with _recursion_limit(CHECK_RECURSION_LIMIT), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # SyntaxWarnings are not ours to print
+        try:
+            compile(text, "<file>", "exec", dont_inherit=True)
+            return True
+        except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+            return False
+
+
+@contextmanager
+def _recursion_limit(limit: int):
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(limit)
     try:
-        ast.parse(text)
-        return True
-    except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
-        return False
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
+
+
+def _deep_recursion():
+    return _recursion_limit(max(sys.getrecursionlimit(), DEEP_RECURSION_LIMIT))
+
+
+# Every LibCST node validates itself when constructed (`CSTNode.__post_init__` calls
+# `_validate`), the parser's output included: a fifth of the cost of `parse_module`. For a
+# text CPython has just compiled, that work cannot find anything (the tree of valid Python
+# is valid; LibCST's own source says as much in a PERF note on `__post_init__`), so it is
+# switched off for that one call. Nodes built by rules and fixes are still validated. The
+# switch is used only if `__post_init__` is exactly the one-line hook it expects.
+_VALIDATING_POST_INIT = CSTNode.__dict__.get("__post_init__")
+_CAN_SKIP_VALIDATION = getattr(getattr(_VALIDATING_POST_INIT, "__code__", None), "co_names", None) == ("_validate",)
+
+
+def _no_validation(self: CSTNode) -> None:
+    pass
+
+
+@contextmanager
+def _unvalidated_nodes():
+    if not _CAN_SKIP_VALIDATION:
+        yield
+        return
+    CSTNode.__post_init__ = _no_validation  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        CSTNode.__post_init__ = _VALIDATING_POST_INIT  # type: ignore[method-assign]
 
 
 @dataclass(frozen=True)
@@ -191,11 +308,12 @@ def _compile_problem(text: str) -> Optional[SyntaxProblem]:
     return None
 
 
-def _parse(text: str):
+def _parse(text: str, cpython_accepted: bool = False):
     """A LibCST module, or the `SyntaxProblem` saying why it cannot be parsed."""
-    import libcst as cst
-
     try:
+        if cpython_accepted:
+            with _unvalidated_nodes():
+                return cst.parse_module(text)
         return cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
         # CPython's own message and position are clearer than LibCST's when both reject it.
@@ -244,77 +362,52 @@ def _to_findings(
     reports = [r for r in reports if r.rule.code in codes]
     if not reports:
         return []
-    import libcst as cst
-    from libcst.metadata import MetadataWrapper, PositionProvider
-
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    positions = wrapper.resolve(PositionProvider)
-    statement_ranges = sorted(
-        (positions[node].start.line, positions[node].end.line)
-        for node in positions
-        if isinstance(node, (cst.SimpleStatementLine, cst.SimpleStatementSuite))
-    )
-    noqa_text = logical_line_text(text)
+    wanted = [r.node for r in reports]
+    wanted.extend(node for r in reports for node, _message in r.related)
+    spans = Spans(module, wanted)
+    # flake8's noqa regex needs the literal "# noqa": without it nothing can be suppressed,
+    # so the (pure Python, slow) tokenizer pass is skipped.
+    noqa_text = logical_line_text(text) if apply_noqa and _NOQA_HINT.search(text) else None
     findings = []
     for report in reports:
-        location = _location(positions, report.node)
-        statement_end = _statement_end(statement_ranges, location.line)
+        location = _location(spans.range(report.node))
+        statement_end = spans.statement_end(report.node, location.line)
         noqa_lines = tuple(sorted({location.line, statement_end}))
-        if apply_noqa and is_suppressed(report.rule.code, noqa_lines, noqa_text):
+        if noqa_text is not None and is_suppressed(report.rule.code, noqa_lines, noqa_text):
             continue
         fix = None
         if report.fix is not None:
-            fix = Fix(report.fix.applicability, report.fix.title, _fix_diff(module, report, filename))
-        finding = (
-            Finding(
-                code=report.rule.code,
-                name=report.rule.name,
-                message=report.message,
-                filename=filename,
-                location=location,
-                related=tuple(
-                    RelatedLocation(_location(positions, node), message) for node, message in report.related
-                ),
-                fix=fix,
-                noqa_lines=noqa_lines,
-            )
+            fix = Fix(report.fix.applicability, report.fix.title, _fix_diff(module, text, report, filename))
+        finding = Finding(
+            code=report.rule.code,
+            name=report.rule.name,
+            message=report.message,
+            filename=filename,
+            location=location,
+            related=tuple(RelatedLocation(_location(spans.range(node)), message) for node, message in report.related),
+            fix=fix,
+            noqa_lines=noqa_lines,
         )
         findings.append((finding, report))
     return findings
 
 
-def _location(positions, node) -> Location:
-    code_range = positions[node]
+_NOQA_HINT = re.compile(r"# noqa", re.IGNORECASE)
+
+
+def _location(code_range) -> Location:
     return Location(
         code_range.start.line, code_range.start.column + 1, code_range.end.line, code_range.end.column + 1
     )
 
 
-def _statement_end(ranges: list[tuple[int, int]], line: int) -> int:
-    """Last line of the innermost simple statement starting at or before `line` containing it."""
-    best = line
-    for start, end in ranges:
-        if start > line:
-            break
-        if start <= line <= end:
-            best = end
-    return best
-
-
-def _fix_diff(module, report: Report, filename: str) -> str:
-    from ctxlint.fixes import apply_fixes
+def _fix_diff(module: cst.Module, text: str, report: Report, filename: str) -> str:
+    from ctxlint.fixes import apply_fixes, unified_diff
 
     fixed, problem = apply_fixes(module, [report.fix])
     if problem or fixed is None:
         return ""
-    return "".join(
-        difflib.unified_diff(
-            module.code.splitlines(keepends=True),
-            fixed.splitlines(keepends=True),
-            fromfile=f"a/{filename}",
-            tofile=f"b/{filename}",
-        )
-    )
+    return unified_diff(text, fixed, filename)
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

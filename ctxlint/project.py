@@ -28,7 +28,7 @@ from ctxlint.semantics import instrumentation as inst
 from ctxlint.semantics.entrypoints import ROUTE_DECORATOR_METHODS
 from ctxlint.settings import Settings
 
-FACTS_VERSION = 2
+FACTS_VERSION = 3
 # A file whose mtime is this close to "now" may still change within the same timestamp
 # tick; its stat signature is not trusted on the next run (git's "racy clean" problem).
 _RACY_SECONDS = 2.0
@@ -81,6 +81,7 @@ class FileFacts:
     # [library, line, objects, kind, form]
     instrumentations: list[list] = field(default_factory=list)
     auto_instrumentation: Optional[int] = None  # line of the launcher / initialize()
+    provider_set: Optional[int] = None  # line of a module-level `set_tracer_provider(...)`
     disabled: list[list] = field(default_factory=list)  # [library, line]
     context_vars: list[list] = field(default_factory=list)  # [name, line]
     context_wrappers: list[str] = field(default_factory=list)
@@ -106,6 +107,12 @@ class ProjectFacts:
     injectors: frozenset[str] = frozenset()  # project functions/classes calling `inject`
     extractors: frozenset[str] = frozenset()  # ... calling `extract`
     server_extraction: Optional[str] = None  # where a request hook extracts by hand
+    # Where the project sets up tracing for its own process: an instrumentor, middleware
+    # or helper, auto-instrumentation, a module-level `trace.set_tracer_provider(...)`,
+    # `instrumented = [...]` or `opentelemetry = true`. Without it the inventory says
+    # nothing (a library, whose host application instruments it, or a service set up
+    # where it is deployed) and CTX301-CTX304 stay silent.
+    tracing_setup: Optional[str] = None
     used_libraries: tuple[str, ...] = ()  # informational (--verbose); rules never read it
 
     def instrumentation(self, library: str) -> Optional[Instrumentation]:
@@ -172,6 +179,11 @@ class ProjectFacts:
                 other = "every other library" if self.used_libraries else "every library"
                 instrumented.append(f"{other} (auto-instrumentation, {self.auto_instrumentation})")
         lines.append("instrumented: " + (", ".join(instrumented) or "nothing"))
+        if self.opentelemetry and self.tracing_setup is None:
+            lines.append(
+                "tracing set up: not in this project (a library, or a service set up where it is deployed):"
+                " CTX301-CTX304 are off; `opentelemetry = true` turns them on"
+            )
         missing = []
         for library in self.used_libraries:
             if self.instrumentation(library) is not None:
@@ -272,6 +284,20 @@ class _PythonFacts:
             else:
                 self._function(summary.node, summary)
         self._leftover_instrumentors(scan)
+        self._provider_set(self.tree.body)
+
+    def _provider_set(self, statements: list) -> None:
+        """A `set_tracer_provider(...)` run at import time: only an application sets the
+        global provider of its process on import (libraries do it in functions their
+        users call, if at all)."""
+        for statement in statements:
+            if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
+                if _callee_name(statement.value) == "set_tracer_provider":
+                    if self.facts.provider_set is None:
+                        self.facts.provider_set = statement.lineno
+            elif isinstance(statement, (ast.If, ast.Try, ast.With)):
+                for block in (statement.body, getattr(statement, "orelse", []), getattr(statement, "finalbody", [])):
+                    self._provider_set(block)
 
     # ------------------------------------------------------------ names
 
@@ -368,7 +394,10 @@ class _PythonFacts:
         if not isinstance(func, (ast.Name, ast.Attribute)):
             return
         name = self._last(func)
-        if name in inst.CONSTRUCTION_HELPERS:
+        # a helper called by a bare name this file does not import is its own function
+        # (sentry-sdk defines and calls its own `create_trace_config()`)
+        local = isinstance(func, ast.Name) and func.id not in self.aliases
+        if name in inst.CONSTRUCTION_HELPERS and not local:
             self._record(inst.CONSTRUCTION_HELPERS[name], node.lineno, [], "construction", f"{name}(...)")
         elif name == inst.MIDDLEWARE_CLASS:
             for kind in self._middleware_kinds(self._path(func)):
@@ -740,7 +769,7 @@ def _is_config_root(directory: Path) -> bool:
 
     for name in CONFIG_NAMES:
         candidate = directory / name
-        if candidate.is_file():
+        if os.path.isfile(candidate):
             try:
                 if _table_of(candidate, _load_toml(candidate)) is not None:
                     return True
@@ -796,7 +825,7 @@ def compute_facts(settings: Settings, cache_dir: Optional[Path]) -> ProjectFacts
     root = Path(settings.root)
     cache_file = _cache_file(cache_dir, root) if cache_dir else None
     cached: dict = {}
-    if cache_file is not None and cache_file.is_file():
+    if cache_file is not None and os.path.isfile(cache_file):
         try:
             cached = json.loads(cache_file.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -846,6 +875,7 @@ def merge_facts(files: Iterable[tuple[str, FileFacts]], settings: Settings) -> P
     extractors: set[str] = set()
     hooks: list[tuple[str, str]] = []
     used: set[str] = set()
+    provider_places: list[str] = []
     for relative, file_facts in files:
         if file_facts.imports_opentelemetry and not facts.opentelemetry:
             facts.opentelemetry, facts.opentelemetry_where = True, relative
@@ -853,6 +883,8 @@ def merge_facts(files: Iterable[tuple[str, FileFacts]], settings: Settings) -> P
             facts.instrumented.setdefault(library, []).append(
                 Instrumentation(library, f"{relative}:{line}", tuple(objects), kind, form)
             )
+        if file_facts.provider_set is not None:
+            provider_places.append(f"{relative}:{file_facts.provider_set}")
         if file_facts.auto_instrumentation is not None and facts.auto_instrumentation is None:
             facts.auto_instrumentation = f"{relative}:{file_facts.auto_instrumentation}"
         for name, line in file_facts.disabled:
@@ -876,6 +908,7 @@ def merge_facts(files: Iterable[tuple[str, FileFacts]], settings: Settings) -> P
         facts.opentelemetry_where = "config" if facts.opentelemetry else None
     for library in settings.instrumented:
         facts.instrumented.setdefault(library, []).insert(0, Instrumentation(library, "config", kind="config"))
+    facts.tracing_setup = _tracing_setup(facts, settings, provider_places)
     facts.disabled = tuple(sorted(facts.disabled_where))
     facts.context_wrappers = frozenset(wrappers)
     facts.span_factories = frozenset(factories)
@@ -883,6 +916,24 @@ def merge_facts(files: Iterable[tuple[str, FileFacts]], settings: Settings) -> P
     facts.extractors = frozenset(extractors)
     facts.used_libraries = tuple(sorted(used))
     return facts
+
+
+def _tracing_setup(facts: ProjectFacts, settings: Settings, provider_places: list[str]) -> Optional[str]:
+    """Where the project sets up tracing for its own process, the evidence that it is the
+    application deciding instrumentation (so a library missing from the inventory is
+    really uninstrumented). Objects handed to tracing-named helpers are not evidence:
+    that match is by name only."""
+    if settings.opentelemetry == "yes":
+        return "config"
+    places = provider_places + [
+        record.where
+        for library, records in facts.instrumented.items()
+        if library != inst.WRAPPER_LIBRARY
+        for record in records
+    ]
+    if facts.auto_instrumentation:
+        places.append(facts.auto_instrumentation)
+    return min(places) if places else None
 
 
 def cached_facts(settings: Settings, cache_dir: Optional[Path]) -> ProjectFacts:
@@ -896,7 +947,7 @@ def _write_json(path: Path, data: object) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         marker = path.parent / ".gitignore"
-        if not marker.exists():
+        if not os.path.exists(marker):
             marker.write_text("# created by ctxlint\n*\n", encoding="utf-8")
         temporary = path.with_suffix(f".{os.getpid()}.tmp")
         temporary.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")

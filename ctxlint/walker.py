@@ -14,6 +14,7 @@ from typing import Callable, Iterable, Optional
 
 import libcst as cst
 
+from ctxlint import model as model_module
 from ctxlint.model import SemanticModel
 
 # Fields that never hold code: whitespace, punctuation, tokens and formatting.
@@ -29,6 +30,9 @@ _NON_CODE_FIELDS = frozenset(
 )
 
 _FIELDS_BY_TYPE: dict[type, tuple[str, ...]] = {}
+# type -> whether its values are nodes (`isinstance` against LibCST's abstract base
+# classes goes through ABCMeta, which is slow enough to matter once per field per node).
+_IS_NODE: dict[type, bool] = {}
 
 
 def _code_fields(node_type: type) -> tuple[str, ...]:
@@ -43,15 +47,26 @@ def _code_fields(node_type: type) -> tuple[str, ...]:
     return fields
 
 
+def _is_node(value_type: type) -> bool:
+    known = _IS_NODE.get(value_type)
+    if known is None:
+        known = _IS_NODE[value_type] = issubclass(value_type, cst.CSTNode)
+    return known
+
+
 def children(node: cst.CSTNode) -> list[cst.CSTNode]:
     """The code-bearing child nodes of `node`, in source order."""
     result: list[cst.CSTNode] = []
-    for name in _code_fields(type(node)):
+    fields = _FIELDS_BY_TYPE.get(type(node)) or _code_fields(type(node))
+    for name in fields:
         value = getattr(node, name)
-        if isinstance(value, cst.CSTNode):
+        value_type = type(value)
+        if value_type is tuple or value_type is list:
+            for item in value:
+                if _IS_NODE.get(type(item)) or _is_node(type(item)):
+                    result.append(item)
+        elif _IS_NODE.get(value_type) or _is_node(value_type):
             result.append(value)
-        elif isinstance(value, (tuple, list)):
-            result.extend(v for v in value if isinstance(v, cst.CSTNode))
     return result
 
 
@@ -63,61 +78,96 @@ def iter_descendants(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
         current = stack.pop()
         yield current
         kids = children(current)
-        kids.reverse()
-        stack.extend(kids)
+        if kids:
+            kids.reverse()
+            stack.extend(kids)
+
+
+def _model_handles(node_type: type) -> tuple[bool, bool]:
+    """Whether the semantic model does anything on entering / leaving this node type.
+
+    The walker and the model are built together: the model's handler tables say which
+    node types it tracks, so the walker can skip the call for all the others."""
+    enter_table = getattr(model_module, "_ENTER", None)
+    leave_table = getattr(model_module, "_LEAVE", None)
+    if enter_table is None or leave_table is None:
+        return True, True
+    return node_type in enter_table, node_type in leave_table
 
 
 ErrorHandler = Callable[[object, BaseException], None]
 
+_LEAVE = object()  # stack marker: leave the node on top of `model.ancestors`
+
 
 def walk(module: cst.Module, model: SemanticModel, visitors: Iterable[object], on_error: ErrorHandler) -> bool:
     """Traverse `module` once. Returns False if the semantic model itself failed."""
-    visit_table: dict[str, list[Callable]] = {}
-    leave_table: dict[str, list[Callable]] = {}
-    for visitor in visitors:
-        for method_name in type(visitor).visitor_method_names():  # type: ignore[attr-defined]
-            kind, _, node_name = method_name.partition("_")
-            table = visit_table if kind == "visit" else leave_table
-            table.setdefault(node_name, []).append(getattr(visitor, method_name))
+    visitors = list(visitors)
+    # node type -> (visit methods, leave methods, model enters it, model leaves it);
+    # rebuilt when a failing visitor is dropped
+    plans: dict[type, tuple[tuple[Callable, ...], tuple[Callable, ...], bool, bool]] = {}
+    methods_by_name: dict[str, tuple[list[Callable], list[Callable]]] = {}
 
-    def disable(visitor: object) -> None:
-        for table in (visit_table, leave_table):
-            for name, methods in table.items():
-                table[name] = [m for m in methods if m.__self__ is not visitor]
+    def index_methods() -> None:
+        methods_by_name.clear()
+        plans.clear()
+        for visitor in visitors:
+            for method_name in type(visitor).visitor_method_names():  # type: ignore[attr-defined]
+                kind, _, node_name = method_name.partition("_")
+                entry = methods_by_name.setdefault(node_name, ([], []))
+                entry[0 if kind == "visit" else 1].append(getattr(visitor, method_name))
 
-    def call_all(methods: Optional[list[Callable]], node: cst.CSTNode) -> None:
-        if not methods:
-            return
-        for method in list(methods):
+    def plan_for(node_type: type) -> tuple[tuple[Callable, ...], tuple[Callable, ...], bool, bool]:
+        visits, leaves = methods_by_name.get(node_type.__name__, ((), ()))
+        enters, exits = _model_handles(node_type)
+        plan = plans[node_type] = (tuple(visits), tuple(leaves), enters, exits)
+        return plan
+
+    def call_all(methods: tuple[Callable, ...], node: cst.CSTNode) -> None:
+        for method in methods:
             try:
                 method(node)
             except Exception as exc:  # a broken rule must not take down the file
-                on_error(method.__self__, exc)
-                disable(method.__self__)
+                owner = method.__self__  # type: ignore[attr-defined]
+                on_error(owner, exc)
+                if owner in visitors:
+                    visitors.remove(owner)
+                    index_methods()
 
+    index_methods()
     ancestors = model.ancestors
-    stack: list[tuple[cst.CSTNode, bool]] = [(module, False)]
+    stack: list = [module]
+    pop, push, extend = stack.pop, stack.append, stack.extend
     while stack:
-        node, leaving = stack.pop()
-        name = type(node).__name__
-        if leaving:
-            call_all(leave_table.get(name), node)
+        node = pop()
+        if node is _LEAVE:
+            node = ancestors[-1]
+            plan = plans.get(type(node)) or plan_for(type(node))
+            if plan[1]:
+                call_all(plan[1], node)
+            if plan[3]:
+                try:
+                    model.leave(node)
+                except Exception as exc:
+                    on_error(model, exc)
+                    return False
+            ancestors.pop()
+            continue
+        plan = plans.get(type(node)) or plan_for(type(node))
+        kids = children(node)
+        if not kids and not (plan[0] or plan[1] or plan[2] or plan[3]):
+            continue  # a leaf nobody looks at: nothing could observe visiting it
+        ancestors.append(node)
+        if plan[2]:
             try:
-                model.leave(node)
+                model.enter(node)
             except Exception as exc:
                 on_error(model, exc)
                 return False
-            ancestors.pop()
-            continue
-        ancestors.append(node)
-        try:
-            model.enter(node)
-        except Exception as exc:
-            on_error(model, exc)
-            return False
-        call_all(visit_table.get(name), node)
-        stack.append((node, True))
-        kids = children(node)
-        kids.reverse()
-        stack.extend((kid, False) for kid in kids)
+        if plan[0]:
+            call_all(plan[0], node)
+        push(_LEAVE)
+        if kids:
+            kids.reverse()
+            extend(kids)
     return True

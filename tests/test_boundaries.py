@@ -158,7 +158,7 @@ def server():
 def _service(tmp_path: Path) -> Path:
     root = tmp_path / "service"
     (root / "app").mkdir(parents=True)
-    (root / "pyproject.toml").write_text("[tool.ctxlint]\n", encoding="utf-8")
+    (root / "pyproject.toml").write_text("[tool.ctxlint]\npreview = true\n", encoding="utf-8")
     (root / "app" / "__init__.py").write_text("", encoding="utf-8")
     (root / "app" / "telemetry.py").write_text(TELEMETRY, encoding="utf-8")
     (root / "app" / "client.py").write_text(CLIENT, encoding="utf-8")
@@ -295,3 +295,27 @@ def test_messages_name_the_instrumentor_and_the_reason(tmp_path):
     assert "`HTTPXClientInstrumentor.instrument_client(client)`" in disabled
     raw = next(message for message in messages.values() if "http.client" in message)
     assert "no OpenTelemetry instrumentation" in raw
+
+
+def test_a_library_is_checked_once_it_declares_itself_an_opentelemetry_service(tmp_path):
+    """The library fixture is silent because it sets up no tracing, not because its code
+    is unrecognised: declared with `opentelemetry = true`, every boundary is reported."""
+    copy = tmp_path / "library"
+    shutil.copytree(TESTDATA / "projects" / "boundaries_library_without_tracing_setup", copy)
+    assert not [item for item in run_json("--preview", ".", cwd=copy) if item["code"] in BOUNDARY_CODES]
+    config = copy / "pyproject.toml"
+    config.write_text(config.read_text(encoding="utf-8") + "opentelemetry = true\n", encoding="utf-8")
+    found = sorted(
+        (item["filename"], item["line"], item["code"])
+        for item in run_json("--preview", ".", cwd=copy)
+        if item["code"] in BOUNDARY_CODES
+    )
+    assert found == [
+        ("eventsdk/broker.py", 12, "CTX303"),
+        ("eventsdk/broker.py", 17, "CTX304"),
+        ("eventsdk/health.py", 6, "CTX302"),
+        ("eventsdk/integrations/otel.py", 20, "CTX301"),
+        ("eventsdk/transport.py", 13, "CTX301"),
+        ("eventsdk/transport.py", 21, "CTX301"),
+        ("eventsdk/transport.py", 25, "CTX301"),
+    ]

@@ -31,9 +31,22 @@ def profile(user_id):
 """
 
 
+# The service sets up tracing for its process (a module-level `set_tracer_provider`):
+# only then is a library missing from the inventory really uninstrumented.
+SETUP = {
+    "app/tracing.py": """\
+        from opentelemetry import trace
+        from opentelemetry.sdk.trace import TracerProvider
+
+        trace.set_tracer_provider(TracerProvider())
+    """,
+}
+
+
 def make_project(root: Path, files: dict[str, str], config: str = "") -> Path:
     root.mkdir(parents=True, exist_ok=True)
-    files = {"pyproject.toml": f"[tool.ctxlint]\n{config}", **files}
+    # CTX301 (the probe of these tests) is a preview rule
+    files = {"pyproject.toml": f"[tool.ctxlint]\npreview = true\n{config}", **files}
     for name, text in files.items():
         path = root / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -143,7 +156,7 @@ def test_flake8_single_file_run_reuses_and_refreshes_the_facts(tmp_path):
 
 
 def test_no_cache_writes_nothing_and_a_shared_cache_dir_keeps_projects_apart(tmp_path):
-    plain = make_project(tmp_path / "plain", {"app/client.py": CLIENT})
+    plain = make_project(tmp_path / "plain", {**SETUP, "app/client.py": CLIENT})
     instrumented = make_project(
         tmp_path / "instrumented",
         {
@@ -173,7 +186,7 @@ LAUNCHERS = {
     "docker-compose.yml": "services:\n  web:\n    command: opentelemetry-instrument python -m app\n",
     "deploy/service.yaml": 'containers:\n  - command: ["opentelemetry-instrument", "python", "-m", "app"]\n',
     "Makefile": "run:\n\topentelemetry-instrument python -m app\n",
-    "pyproject.toml": '[tool.ctxlint]\n\n[tool.poe.tasks]\nserve = "opentelemetry-instrument uvicorn app.main:app"\n',
+    "pyproject.toml": '[tool.ctxlint]\npreview = true\n\n[tool.poe.tasks]\nserve = "opentelemetry-instrument uvicorn app.main:app"\n',
     "supervisord.conf": "[program:web]\ncommand=opentelemetry-instrument gunicorn app.main:app\n",
 }
 
@@ -189,7 +202,7 @@ def test_auto_instrumentation_is_found_in_launch_files(tmp_path, name):
 @pytest.mark.parametrize(
     "files",
     [
-        {"pyproject.toml": '[tool.ctxlint]\n[project]\ndependencies = ["opentelemetry-instrumentation-requests"]\n'},
+        {"pyproject.toml": '[tool.ctxlint]\npreview = true\n[project]\ndependencies = ["opentelemetry-instrumentation-requests"]\n'},
         {"Dockerfile": "FROM python\n# CMD opentelemetry-instrument python app.py\nRUN pip install opentelemetry-instrumentation\n"},
         {"README.md": "Run with `opentelemetry-instrument python -m app`.\n"},
         {"bin/notes": "opentelemetry-instrument is not used here (no shebang: not a script)\n"},
@@ -199,7 +212,7 @@ def test_auto_instrumentation_is_found_in_launch_files(tmp_path, name):
     ids=["dependency", "comment", "readme", "no-shebang", "unrelated-initialize", "group-name-constant"],
 )
 def test_mentions_that_are_not_launchers_do_not_count(tmp_path, files):
-    root = make_project(tmp_path / "p", {"app/client.py": CLIENT, **files})
+    root = make_project(tmp_path / "p", {**SETUP, "app/client.py": CLIENT, **files})
     found, findings = lint(root, "app/client.py")
     assert found["instrumented"] == "nothing"
     assert ctx301_messages(findings)
@@ -299,7 +312,7 @@ def test_instrumentor_forms(tmp_path, telemetry):
     ids=["uninstrument", "uninstrument-session", "other-library", "not-an-instrumentor"],
 )
 def test_forms_that_do_not_instrument_requests(tmp_path, telemetry):
-    root = make_project(tmp_path / "p", {"app/client.py": CLIENT, "app/telemetry.py": telemetry})
+    root = make_project(tmp_path / "p", {**SETUP, "app/client.py": CLIENT, "app/telemetry.py": telemetry})
     found, findings = lint(root, "app/client.py")
     assert "requests (" not in found["instrumented"]
     assert ctx301_messages(findings)
@@ -310,23 +323,68 @@ def test_forms_that_do_not_instrument_requests(tmp_path, telemetry):
 
 def test_config_overrides(tmp_path):
     client_only = {"app/client.py": CLIENT}
-    assert ctx301(make_project(tmp_path / "default", client_only))
-    off = make_project(tmp_path / "off", client_only, "opentelemetry = false\n")
+    service = {**SETUP, **client_only}
+    assert ctx301(make_project(tmp_path / "default", service))
+    # OpenTelemetry imported, tracing set up nowhere in the project: a library (its host
+    # application instruments it) or a service set up where it is deployed
+    library = make_project(tmp_path / "library", client_only)
+    assert facts(library, "app/client.py")["tracing set up"].startswith("not in this project")
+    assert not ctx301(library)
+    assert ctx301(make_project(tmp_path / "declared", client_only, "opentelemetry = true\n"))
+    off = make_project(tmp_path / "off", service, "opentelemetry = false\n")
     assert facts(off, "app/client.py")["opentelemetry"].startswith("no")
     assert not ctx301(off)
     no_import = {"app/client.py": CLIENT.replace("from opentelemetry import trace\n", "").replace("tracer = trace.get_tracer(__name__)\n", "")}
     assert not ctx301(make_project(tmp_path / "auto", no_import))
     assert ctx301(make_project(tmp_path / "on", no_import, "opentelemetry = true\n"))
-    assert not ctx301(make_project(tmp_path / "auto-instr", client_only, "auto-instrumentation = true\n"))
-    configured = make_project(tmp_path / "instrumented", client_only, 'instrumented = ["requests"]\n')
+    assert not ctx301(make_project(tmp_path / "auto-instr", service, "auto-instrumentation = true\n"))
+    configured = make_project(tmp_path / "instrumented", service, 'instrumented = ["requests"]\n')
     assert facts(configured, "app/client.py")["instrumented"] == "requests (config)"
     assert not ctx301(configured)
+
+
+@pytest.mark.parametrize(
+    "setup",
+    [
+        "from opentelemetry import trace\nfrom opentelemetry.sdk.trace import TracerProvider\n\ntrace.set_tracer_provider(TracerProvider())\n",
+        "import os\nfrom opentelemetry.trace import set_tracer_provider\nfrom opentelemetry.sdk.trace import TracerProvider\n\nif os.environ.get('OTEL'):\n    set_tracer_provider(TracerProvider())\n",
+        "from opentelemetry.instrumentation.logging import LoggingInstrumentor\n\ndef init():\n    LoggingInstrumentor().instrument()\n",
+        "from fastapi import FastAPI\nfrom opentelemetry.instrumentation.fastapi import FastAPIInstrumentor\n\napp = FastAPI()\nFastAPIInstrumentor.instrument_app(app)\n",
+    ],
+    ids=["module-provider", "guarded-provider", "other-instrumentor", "per-object"],
+)
+def test_a_service_that_sets_up_tracing_is_checked(tmp_path, setup):
+    root = make_project(tmp_path / "p", {"app/client.py": CLIENT, "app/tracing.py": setup})
+    found, findings = lint(root, "app/client.py")
+    assert "tracing set up" not in found
+    assert ctx301_messages(findings)
+
+
+@pytest.mark.parametrize(
+    "setup",
+    [
+        # libraries set the provider in a function their users call (langfuse, sentry-sdk)
+        "from opentelemetry import trace\nfrom opentelemetry.sdk.trace import TracerProvider\n\ndef setup(exporter):\n    provider = TracerProvider()\n    trace.set_tracer_provider(provider)\n    return provider\n",
+        # sentry-sdk's own `create_trace_config()` for aiohttp is not OpenTelemetry's
+        "import aiohttp\nfrom opentelemetry import trace\n\ndef create_trace_config():\n    return aiohttp.TraceConfig()\n\ndef session():\n    return aiohttp.ClientSession(trace_configs=[create_trace_config()])\n",
+        # an object handed to a tracing-named helper is matched by name only
+        "from opentelemetry import trace\nfrom app.hooks import setup_tracing\n\nsetup_tracing(trace.get_tracer_provider())\n",
+    ],
+    ids=["provider-in-function", "own-create-trace-config", "tracing-named-helper"],
+)
+def test_a_library_that_sets_up_nothing_is_not_checked(tmp_path, setup):
+    root = make_project(tmp_path / "p", {"app/client.py": CLIENT, "app/tracing.py": setup})
+    found, findings = lint(root, ".")
+    assert found["instrumented"] == "nothing"
+    assert found["tracing set up"].startswith("not in this project")
+    assert not [item for item in findings if item["code"].startswith("CTX3")]
 
 
 def test_nested_projects_have_their_own_facts(tmp_path):
     root = make_project(
         tmp_path / "repo",
         {
+            **SETUP,
             "app/client.py": CLIENT,
             "tools/pyproject.toml": "[tool.ctxlint]\n",
             "tools/telemetry.py": "from opentelemetry.instrumentation.requests import RequestsInstrumentor\nRequestsInstrumentor().instrument()\n",
@@ -371,6 +429,7 @@ def test_unreadable_and_odd_files_do_not_break_the_pass(tmp_path):
     root = make_project(
         tmp_path / "p",
         {
+            **SETUP,
             "app/client.py": CLIENT,
             "app/broken.py": "def broken(:\n",
             "app/latin1.py": "",

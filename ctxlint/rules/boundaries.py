@@ -36,6 +36,14 @@ class _BoundaryRule(Rule):
 
     # ------------------------------------------------------------ instrumentation
 
+    @property
+    def inventory_known(self) -> bool:
+        """Whether the project sets up instrumentation itself. Only then does a library
+        missing from the inventory mean an uninstrumented boundary: a library's clients
+        and servers are instrumented by the application that imports it, and a service
+        that instruments nothing in its repository is instrumented where it is deployed."""
+        return self.context.facts.tracing_setup is not None
+
     def instrumented(self, libraries: Iterable[str]) -> Optional[Instrumentation]:
         for library in libraries:
             record = self.context.facts.instrumentation(library)
@@ -52,8 +60,14 @@ class _BoundaryRule(Rule):
         return f"{library} is not instrumented"
 
     @staticmethod
-    def advice(library: str, name: Optional[str]) -> str:
-        return sem.ADVICE[library].format(name=name or sem.DEFAULT_OBJECT_NAME.get(library, "app"))
+    def advice(library: str, name: Optional[str], per_object: bool = True) -> str:
+        """The remedy for `library`; with `per_object`, also the form that instruments
+        only the object named `name`."""
+        name = name or sem.DEFAULT_OBJECT_NAME.get(library, "app")
+        text = sem.ADVICE[library].format(name=name)
+        if per_object and library in sem.OBJECT_ADVICE:
+            text += " or " + sem.OBJECT_ADVICE[library].format(name=name)
+        return text
 
     def object_covered(self, libraries: Iterable[str], name: Optional[str], escapes: bool) -> bool:
         """Whether per-object instrumentation may cover the object bound to `name`.
@@ -90,6 +104,15 @@ class _BoundaryRule(Rule):
         escapes = isinstance(target, cst.Name) and self._returned(target.value)
         return target, name, escapes
 
+    def _leaves_function(self, target: Optional[cst.CSTNode], escapes: bool) -> bool:
+        """The object outlives the function that builds it: returned, passed on, or stored
+        on an object or at module level."""
+        if escapes or self.model.def_function is None:
+            return True
+        if target is None:
+            return isinstance(self.model.parent, (cst.Return, cst.Arg, cst.Yield))
+        return not isinstance(target, cst.Name)
+
     def _returned(self, name: str) -> bool:
         function = self.model.def_function
         if function is None:
@@ -113,9 +136,11 @@ class _BoundaryRule(Rule):
         for ancestor in reversed(self.model.ancestors[:-1]):
             if isinstance(ancestor, cst.Call):
                 resolved = self.model.resolve(ancestor.func) or ""
-                wrapper = (attribute_name(ancestor.func) or "").lower()
-                if resolved.startswith("opentelemetry.") or any(word in wrapper for word in WRAPPER_WORDS):
+                called = attribute_name(ancestor.func) or ""
+                if resolved.startswith("opentelemetry.") or any(word in called.lower() for word in WRAPPER_WORDS):
                     return True
+                if called in self.context.facts.injectors and not self._library_call(ancestor):
+                    return True  # handed to a project class or function that injects
             elif not isinstance(ancestor, (cst.Arg, cst.List, cst.Tuple, cst.Element, cst.Await)):
                 break
         return False
@@ -154,13 +179,21 @@ class _BoundaryRule(Rule):
         function = self.model.def_function
         return function.node if function is not None else self.model.module_scope.node
 
-    def injects_by_hand(self, scope: cst.CSTNode) -> bool:
-        """The scope calls `inject(carrier)` (or a project injector) and passes the
-        carrier to another call, or sends the result of an injector call."""
-        memo = self.context.memo.setdefault(_MEMO_KEY + ".inject", {})
+    def injects_by_hand(self, scope: cst.CSTNode, project_injectors: bool = True) -> bool:
+        """The scope calls `inject(carrier)` (or, with `project_injectors`, a project
+        injector) and passes the carrier to another call, or sends the result of an
+        injector call."""
+        memo = self.context.memo.setdefault(f"{_MEMO_KEY}.inject.{project_injectors}", {})
         if id(scope) not in memo:
-            memo[id(scope)] = _propagation_passed(scope, {sem.INJECT} | set(self.context.facts.injectors))
+            names = {sem.INJECT} | (set(self.context.facts.injectors) if project_injectors else set())
+            memo[id(scope)] = _propagation_passed(scope, names, self._library_call)
         return memo[id(scope)]
+
+    def _library_call(self, node: cst.Call) -> bool:
+        """A call into a boundary library (`httpx.AsyncClient(...)`), never a project
+        injector or extractor of the same last name (bentoml's own `AsyncClient` class)."""
+        path = self.model.resolve(node.func) or ""
+        return path.split(".", 1)[0] in sem.BOUNDARY_PACKAGES
 
     def extracts_by_hand(self, scope: cst.CSTNode) -> bool:
         """The scope calls `extract`/`attach` (or a project extractor)."""
@@ -168,15 +201,17 @@ class _BoundaryRule(Rule):
         if id(scope) not in memo:
             names = {sem.EXTRACT, sem.ATTACH} | set(self.context.facts.extractors)
             memo[id(scope)] = any(
-                isinstance(n, cst.Call) and attribute_name(n.func) in names for n in iter_descendants(scope)
+                isinstance(n, cst.Call) and attribute_name(n.func) in names and not self._library_call(n)
+                for n in iter_descendants(scope)
             )
         return memo[id(scope)]
 
 
-def _propagation_passed(scope: cst.CSTNode, injectors: set[str]) -> bool:
+def _propagation_passed(scope: cst.CSTNode, injectors: set[str], library_call) -> bool:
     """A carrier filled by `inject(carrier)` (or returned by a project injector) is used
     afterwards: sent, turned into message headers, merged into a session's headers. An
-    injector call whose result is used directly counts too."""
+    injector call whose result is used directly counts too. `library_call(node)` tells a
+    boundary library's call from a project injector with the same name."""
     carriers: set[str] = set()
     occurrences: dict[str, int] = {}
     not_uses: dict[str, int] = {}  # the stores and the inject arguments themselves
@@ -188,7 +223,7 @@ def _propagation_passed(scope: cst.CSTNode, injectors: set[str]) -> bool:
             occurrences[node.value] = occurrences.get(node.value, 0) + 1
         elif isinstance(node, (cst.AssignTarget, cst.AnnAssign)) and isinstance(node.target, cst.Name):
             not_uses[node.target.value] = not_uses.get(node.target.value, 0) + 1
-        elif isinstance(node, cst.Call) and attribute_name(node.func) in injectors:
+        elif isinstance(node, cst.Call) and attribute_name(node.func) in injectors and not library_call(node):
             carrier = positional(node, 0) or keyword(node, "carrier")
             if carrier is None:
                 if id(node) not in statements:
@@ -227,11 +262,15 @@ class UninstrumentedHttpClient(_BoundaryRule):
 
     code = "CTX301"
     name = "uninstrumented-http-client"
+    # 10 true positives in 89 findings on real code (benchmarks/PRECISION.md, third part)
+    preview = True
     triggers = ("requests", "http", "urllib")
     example = """
     import requests
     from opentelemetry import trace
+    from opentelemetry.sdk.trace import TracerProvider
 
+    trace.set_tracer_provider(TracerProvider())
     tracer = trace.get_tracer(__name__)
 
     def fetch_profile(user_id):
@@ -242,7 +281,9 @@ class UninstrumentedHttpClient(_BoundaryRule):
     import requests
     from opentelemetry import trace
     from opentelemetry.instrumentation.requests import RequestsInstrumentor
+    from opentelemetry.sdk.trace import TracerProvider
 
+    trace.set_tracer_provider(TracerProvider())
     RequestsInstrumentor().instrument()
     tracer = trace.get_tracer(__name__)
 
@@ -251,7 +292,16 @@ class UninstrumentedHttpClient(_BoundaryRule):
             return requests.get(f"https://profiles/{user_id}", timeout=5).json()
     """
     known_limits = """
-    Reported once per client construction and per shortcut call, not per request made
+    Preview: on real code (benchmarks/PRECISION.md) 10 findings out of 89 were a boundary
+    a trace had to cross, all in one service. The rule cannot tell a call to an internal
+    service made while handling a traced request from a download, a health or readiness
+    poll, a usage ping, a CLI command, test code or a call to a third-party API (OAuth
+    provider, presigned storage URL, CDN) that no trace reaches or that cannot continue one.
+
+    Only projects that set up tracing themselves are checked (an instrumentor, middleware,
+    auto-instrumentation, a module-level `trace.set_tracer_provider(...)`, or
+    `opentelemetry = true`): a library's clients are instrumented by the application that
+    imports it. Reported once per client construction and per shortcut call, not per request made
     with a client. Per-object instrumentation (`HTTPXClientInstrumentor.instrument_client(c)`)
     is matched by the object's name; a client that leaves the function where it is built
     counts as instrumented when any client of that library is. Hand-written propagation
@@ -262,6 +312,8 @@ class UninstrumentedHttpClient(_BoundaryRule):
     """
 
     def visit_Call(self, node: cst.Call) -> None:
+        if not self.inventory_known:
+            return
         path = self.model.resolve(node.func)
         if path is None:
             return
@@ -278,6 +330,14 @@ class UninstrumentedHttpClient(_BoundaryRule):
             return
         if self.injects_by_hand(self.scope_node(target)):
             return
+        if (
+            construction
+            and self._leaves_function(target, escapes)
+            and self.injects_by_hand(self.model.module_scope.node, project_injectors=False)
+        ):
+            # a client built in a factory or `__init__` and used elsewhere in the module,
+            # where each request's headers are injected (bentoml's SessionManager/RemoteProxy)
+            return
         if construction:
             what = f"`{path}()` sends requests"
         else:
@@ -285,11 +345,11 @@ class UninstrumentedHttpClient(_BoundaryRule):
         written = source(target) if target is not None and construction else None
         if library:
             reason = (
-                f"{self.not_instrumented(library)}; {self.advice(library, written)},"
+                f"{self.not_instrumented(library)}; {self.advice(library, written, construction)},"
                 f" or `propagate.inject(headers)` and send the headers"
             )
         else:
-            reason = self.advice(library, written)
+            reason = self.advice(library, written, construction)
         self.report(node, f"{what} without a `traceparent` header: {reason}")
 
 
@@ -313,21 +373,35 @@ class UninstrumentedServer(_BoundaryRule):
 
     code = "CTX302"
     name = "uninstrumented-server"
+    # 0 true positives in 3 findings on real code (benchmarks/PRECISION.md, third part)
+    preview = True
     triggers = ("Flask", "FastAPI", "Starlette", "Application", "application", "falcon", "server")
     example = """
-    from fastapi import FastAPI
+    from flask import Flask
     from opentelemetry import trace
+    from opentelemetry.sdk.trace import TracerProvider
 
-    app = FastAPI()
+    trace.set_tracer_provider(TracerProvider())
+    app = Flask(__name__)
     """
     use_instead = """
-    from fastapi import FastAPI
-    from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+    from flask import Flask
+    from opentelemetry import trace
+    from opentelemetry.instrumentation.flask import FlaskInstrumentor
+    from opentelemetry.sdk.trace import TracerProvider
 
-    app = FastAPI()
-    FastAPIInstrumentor.instrument_app(app)
+    trace.set_tracer_provider(TracerProvider())
+    app = Flask(__name__)
+    FlaskInstrumentor().instrument_app(app)
     """
     known_limits = """
+    Preview: on real code (benchmarks/PRECISION.md) the findings were auxiliary
+    servers no traced caller reaches (a health-check server, a local login callback) and
+    a FastAPI app traced natively. FastAPI 0.142+ extracts the incoming `traceparent`
+    itself once a global `TracerProvider` is set; `FastAPI(telemetry=...)` is recognised,
+    but a plain `FastAPI()` is reported because the installed version is not known.
+
+    Only projects that set up tracing themselves are checked (see CTX301).
     `instrument_app(app)`, `OpenTelemetryMiddleware(app)` and an app handed to a
     tracing-named helper (`setup_tracing(app)`) or to another tracing library (OpenCensus
     `FlaskMiddleware(app)`) are matched by the app's name anywhere in the project. Code
@@ -338,6 +412,8 @@ class UninstrumentedServer(_BoundaryRule):
     """
 
     def visit_Call(self, node: cst.Call) -> None:
+        if not self.inventory_known:
+            return
         path = self.model.resolve(node.func)
         library = sem.SERVERS.get(path or "")
         if library is None:
@@ -345,7 +421,7 @@ class UninstrumentedServer(_BoundaryRule):
         facts = self.context.facts
         if self.instrumented([library]) is not None or facts.server_extraction is not None:
             return
-        if self.propagates_itself(node):
+        if self.propagates_itself(node) or _traces_natively(node, library):
             return
         target, name, escapes = self.binding(node)
         libraries = [library, *sem.MIDDLEWARE_FRAMEWORKS.get(library, ())]
@@ -357,6 +433,26 @@ class UninstrumentedServer(_BoundaryRule):
             f"`{path}()` creates an application that ignores incoming `traceparent` headers: "
             f"{self.not_instrumented(library)}; {self.advice(library, written)}",
         )
+
+
+def _traces_natively(node: cst.Call, library: str) -> bool:
+    """`FastAPI(telemetry=config)`: the framework's own tracing is configured, and on
+    unless the config is a literal saying `"tracing": False`."""
+    if library not in sem.NATIVE_TELEMETRY:
+        return False
+    name, switch = sem.NATIVE_TELEMETRY[library]
+    config = keyword(node, name)
+    if config is None:
+        return False
+    if isinstance(config.value, cst.Dict):
+        for element in config.value.elements:
+            if (
+                isinstance(element, cst.DictElement)
+                and isinstance(element.key, cst.SimpleString)
+                and element.key.evaluated_value == switch
+            ):
+                return not (isinstance(element.value, cst.Name) and element.value.value == "False")
+    return True  # a non-literal config, or one that keeps the default (tracing on)
 
 
 # ---------------------------------------------------------------------------- messaging
@@ -427,7 +523,9 @@ class ProducerWithoutInject(_MessagingRule):
     example = """
     from kafka import KafkaProducer
     from opentelemetry import trace
+    from opentelemetry.sdk.trace import TracerProvider
 
+    trace.set_tracer_provider(TracerProvider())
     producer = KafkaProducer(bootstrap_servers="kafka:9092")
 
     def order_placed(order):
@@ -435,8 +533,10 @@ class ProducerWithoutInject(_MessagingRule):
     """
     use_instead = """
     from kafka import KafkaProducer
-    from opentelemetry import propagate
+    from opentelemetry import propagate, trace
+    from opentelemetry.sdk.trace import TracerProvider
 
+    trace.set_tracer_provider(TracerProvider())
     producer = KafkaProducer(bootstrap_servers="kafka:9092")
 
     def order_placed(order):
@@ -446,7 +546,10 @@ class ProducerWithoutInject(_MessagingRule):
         producer.send("orders", order.to_bytes(), headers=headers)
     """
     known_limits = """
-    Only producers whose type is known are checked: built in the same file, bound to
+    Only projects that set up tracing themselves are checked (an instrumentor, middleware,
+    auto-instrumentation, a module-level `trace.set_tracer_provider(...)`, or
+    `opentelemetry = true`): a messaging library's or framework's own producers are
+    instrumented by the application that uses it. Only producers whose type is known are checked: built in the same file, bound to
     `self.` in the class, or annotated. A boto3 client counts only when its service name
     (`boto3.client("sqs")`) is a literal. Hand-written propagation counts when the same
     function calls `inject(carrier)` (or a project function that does) and uses the
@@ -454,11 +557,15 @@ class ProducerWithoutInject(_MessagingRule):
     """
 
     def visit_Call(self, node: cst.Call) -> None:
+        if not self.inventory_known:
+            return
         found = self.producer_library(node)
         if found is None:
             return
         library, libraries = found
         if self.instrumented(libraries) is not None or self.propagates_itself(node, construction=False):
+            return
+        if _forwards_headers(node, self.model):
             return
         assert isinstance(node.func, cst.Attribute)
         receiver = attribute_name(node.func.value)
@@ -471,6 +578,29 @@ class ProducerWithoutInject(_MessagingRule):
             f"`{source(node.func)}` publishes without the trace context: {self.not_instrumented(library)}; "
             f"{self.advice(library, source(node.func.value))}, or `propagate.inject(headers)` into the message headers",
         )
+
+
+def _forwards_headers(node: cst.Call, model) -> bool:
+    """`produce(topic, value, headers=msg.headers())`: the headers of another message (a
+    received one, replayed or relayed) are sent on, and its trace context with them; so
+    are headers the function was given (a pika callback's `properties`, a wrapper's
+    `headers` parameter: the caller decides what they carry)."""
+    for name in sem.HEADER_KEYWORDS:
+        arg = keyword(node, name)
+        value = arg.value if arg is not None else None
+        if isinstance(value, cst.Call) and not value.args:
+            value = value.func  # `msg.headers()`
+        if (
+            isinstance(value, cst.Attribute)
+            and value.attr.value in sem.HEADER_KEYWORDS
+            and _root_name(value) not in (None, "self", "cls")
+        ):
+            return True
+        if isinstance(value, cst.Name):
+            binding = model.lookup(value.value)
+            if binding is not None and isinstance(binding.node, cst.Param):
+                return True
+    return False
 
 
 class ConsumerWithoutExtract(_MessagingRule):
@@ -493,7 +623,9 @@ class ConsumerWithoutExtract(_MessagingRule):
     example = """
     from kafka import KafkaConsumer
     from opentelemetry import trace
+    from opentelemetry.sdk.trace import TracerProvider
 
+    trace.set_tracer_provider(TracerProvider())
     tracer = trace.get_tracer(__name__)
 
     def run():
@@ -504,7 +636,9 @@ class ConsumerWithoutExtract(_MessagingRule):
     use_instead = """
     from kafka import KafkaConsumer
     from opentelemetry import propagate, trace
+    from opentelemetry.sdk.trace import TracerProvider
 
+    trace.set_tracer_provider(TracerProvider())
     tracer = trace.get_tracer(__name__)
 
     def run():
@@ -514,7 +648,8 @@ class ConsumerWithoutExtract(_MessagingRule):
                 process(message.value)
     """
     known_limits = """
-    Only spans started in the consumer loop or callback itself are checked, not in the
+    Only projects that set up tracing themselves are checked (see CTX303). Only spans
+    started in the consumer loop or callback itself are checked, not in the
     functions it calls. Any `extract`/`attach` in the same function, or a `context=` or
     `links=` argument, counts as a deliberate parent. kafka-python's instrumentation ends
     its span inside `__next__`, so even an instrumented loop body runs without the
@@ -529,11 +664,15 @@ class ConsumerWithoutExtract(_MessagingRule):
         self._deferred: list[tuple[cst.Call, cst.FunctionDef, str]] = []  # (span, function, kind)
 
     def visit_For(self, node: cst.For) -> None:
+        if not self.inventory_known:
+            return
         library = self._consumer_iterable(node.iter)
         if library is not None:
             self._loops[id(node)] = (library, f"loop over `{source(node.iter)}`")
 
     def visit_Call(self, node: cst.Call) -> None:
+        if not self.inventory_known:
+            return
         if attribute_name(node.func) in SPAN_STARTERS:
             self._span(node)
             return
@@ -643,7 +782,7 @@ class ConsumerWithoutExtract(_MessagingRule):
             span,
             f"`{source(span.func)}` in the {library} {what} starts a new trace for every message: "
             f"{self.not_instrumented(library)}; pass `context=propagate.extract(<message headers>)`, "
-            f"or {self.advice(library, None)}",
+            f"or {self.advice(library, None, per_object=False)}",
         )
 
 

@@ -74,6 +74,11 @@ SERVERS: dict[str, str] = {
     "django.core.wsgi.get_wsgi_application": "django",
     "django.core.asgi.get_asgi_application": "django",
 }
+# Frameworks with native OpenTelemetry tracing configured by a constructor keyword:
+# framework -> (keyword, the key of a dict literal that turns tracing off). FastAPI
+# 0.142+ `FastAPI(telemetry={...})` extracts the incoming `traceparent` and starts a
+# server span unless `"tracing": False` (verified against fastapi 0.163.2).
+NATIVE_TELEMETRY: dict[str, tuple[str, str]] = {"fastapi": ("telemetry", "tracing")}
 # Frameworks that the OpenTelemetry WSGI/ASGI middleware instruments when it wraps the
 # app (filed under "wsgi"/"asgi" in the project facts): framework -> middleware kinds.
 MIDDLEWARE_FRAMEWORKS: dict[str, tuple[str, ...]] = {
@@ -106,6 +111,10 @@ PRODUCERS: dict[str, tuple[str, frozenset]] = {
         )
     },
 }
+# Where a publish call carries the message headers (kafka-python, confluent-kafka,
+# aiokafka `headers=`; pika `properties=`): forwarding another message's value of the same
+# name (`headers=msg.headers()`) forwards its trace context.
+HEADER_KEYWORDS = ("headers", "properties")
 # Any aio-pika object path (exchanges come from channels, connections, annotations).
 AIO_PIKA_PREFIX = "aio_pika."
 AIO_PIKA_PUBLISH = frozenset({"publish"})
@@ -156,6 +165,13 @@ AWS_MESSAGING: dict[str, tuple[frozenset, frozenset, tuple[str, ...], tuple[str,
 
 # ------------------------------------------------------------------ propagation
 
+# Top-level packages of the boundary libraries above: a call into one of them is never a
+# project injector/extractor that happens to share its last name (`httpx.AsyncClient`).
+BOUNDARY_PACKAGES = frozenset(
+    path.split(".", 1)[0]
+    for path in (*HTTP_CLIENTS, *HTTP_SHORTCUTS, *SERVERS, *PRODUCERS, *CONSUMER_ITERABLES, *CONSUMER_RECEIVES)
+) | {AIO_PIKA_PREFIX.rstrip("."), "boto3"}
+
 # Last names of calls that write / read the trace context into a carrier
 # (`propagate.inject`, `get_global_textmap().inject`, `TraceContextTextMapPropagator().inject`).
 INJECT = "inject"
@@ -177,11 +193,12 @@ SUPPRESSORS: dict[str, str] = {
 
 # ------------------------------------------------------------------ advice
 
-# What fixes an uninstrumented library, for messages. `{name}` is the object's name.
+# What fixes an uninstrumented library, for messages: the process-wide remedy (or the
+# framework's only one, per app). `{name}` is the object's name.
 ADVICE: dict[str, str] = {
     "requests": "call `RequestsInstrumentor().instrument()` at startup",
-    "httpx": "call `HTTPXClientInstrumentor().instrument()` at startup or `HTTPXClientInstrumentor.instrument_client({name})`",
-    "aiohttp-client": "call `AioHttpClientInstrumentor().instrument()` at startup or pass `trace_configs=[create_trace_config()]`",
+    "httpx": "call `HTTPXClientInstrumentor().instrument()` at startup",
+    "aiohttp-client": "call `AioHttpClientInstrumentor().instrument()` at startup",
     "urllib": "call `URLLibInstrumentor().instrument()` at startup",
     "urllib3": "call `URLLib3Instrumentor().instrument()` at startup",
     "tornado": "call `TornadoInstrumentor().instrument()` at startup",
@@ -192,15 +209,24 @@ ADVICE: dict[str, str] = {
     "django": "call `DjangoInstrumentor().instrument()` at startup",
     "aiohttp-server": "call `AioHttpServerInstrumentor().instrument()` before creating the application",
     "falcon": "call `FalconInstrumentor().instrument()` before creating the application",
-    "grpc_server": "call `GrpcInstrumentorServer().instrument()` at startup or pass `interceptors=[server_interceptor()]`",
-    "grpc_aio_server": "call `GrpcAioInstrumentorServer().instrument()` at startup or pass `interceptors=[aio_server_interceptor()]`",
+    "grpc_server": "call `GrpcInstrumentorServer().instrument()` at startup",
+    "grpc_aio_server": "call `GrpcAioInstrumentorServer().instrument()` at startup",
     "kafka": "call `KafkaInstrumentor().instrument()` at startup",
     "confluent_kafka": "call `ConfluentKafkaInstrumentor().instrument()` at startup",
     "aiokafka": "call `AIOKafkaInstrumentor().instrument()` at startup",
-    "pika": "call `PikaInstrumentor().instrument()` at startup or `PikaInstrumentor.instrument_channel({name})`",
+    "pika": "call `PikaInstrumentor().instrument()` at startup",
     "aio-pika": "call `AioPikaInstrumentor().instrument()` at startup",
     "boto3": "call `Boto3SQSInstrumentor().instrument()` at startup",
     "botocore": "call `BotocoreInstrumentor().instrument()` at startup",
+}
+# The per-object alternative, offered where the message is about one object (a client
+# construction, a server, a channel), not about a module-level shortcut call.
+OBJECT_ADVICE: dict[str, str] = {
+    "httpx": "`HTTPXClientInstrumentor.instrument_client({name})`",
+    "aiohttp-client": "pass `trace_configs=[create_trace_config()]`",
+    "grpc_server": "pass `interceptors=[server_interceptor()]`",
+    "grpc_aio_server": "pass `interceptors=[aio_server_interceptor()]`",
+    "pika": "`PikaInstrumentor.instrument_channel({name})`",
 }
 # Placeholder object names when the construction is not bound to a name.
 DEFAULT_OBJECT_NAME: dict[str, str] = {"httpx": "client", "pika": "channel"}

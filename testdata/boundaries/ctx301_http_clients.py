@@ -1,3 +1,4 @@
+# ctxlint: preview = true
 # An OpenTelemetry project in which no HTTP client library is instrumented globally.
 import http.client
 import urllib.request

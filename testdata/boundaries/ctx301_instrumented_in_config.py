@@ -1,4 +1,5 @@
 # ctxlint: instrumented = ["requests", "httpx"]
+# ctxlint: preview = true
 # requests and httpx are instrumented outside this repository (say, by a platform
 # sitecustomize): only aiohttp and urllib3 are reported.
 import aiohttp

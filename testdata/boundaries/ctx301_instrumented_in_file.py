@@ -1,3 +1,4 @@
+# ctxlint: preview = true
 # Instrumentors in the same file, in the forms real services use.
 import aiohttp
 import httpx

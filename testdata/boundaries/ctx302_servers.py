@@ -1,3 +1,4 @@
+# ctxlint: preview = true
 # An OpenTelemetry project with no server framework instrumented globally.
 import falcon
 import grpc

@@ -1,3 +1,5 @@
+# ctxlint: opentelemetry = true
+# The service declares itself (it sets up tracing where it is deployed).
 # An OpenTelemetry project with no messaging library instrumented.
 import aio_pika
 import boto3

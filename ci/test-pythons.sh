@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Run the test suite on every supported CPython (3.9 to 3.13) found on this machine.
+#
+#   ci/test-pythons.sh [PYTEST ARGS...]
+#
+# Each interpreter gets its own virtualenv with `.[test]` installed in editable mode
+# (kept between runs under $CTXLINT_PYTHONS_VENVS, default ~/.cache/ctxlint/pythons;
+# reinstalled only when pyproject.toml changes). Without arguments pytest runs
+# `-m "not slow and not fuzz"`: the sweep and the fuzzing run once, on the main
+# interpreter, from .ci/run. CTXLINT_PYTHONS chooses the versions (default: all five).
+# An absent interpreter is skipped with a notice; any failure makes the exit status 1.
+
+set -u
+
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+venvs="${CTXLINT_PYTHONS_VENVS:-${XDG_CACHE_HOME:-$HOME/.cache}/ctxlint/pythons}"
+versions="${CTXLINT_PYTHONS:-3.9 3.10 3.11 3.12 3.13}"
+if [ "$#" -eq 0 ]; then
+    set -- -m "not slow and not fuzz"
+fi
+
+# The interpreter for version $1 (e.g. 3.12), if one is installed and runs.
+find_python() {
+    local candidate
+    for candidate in \
+        "${PYENV_ROOT:-$HOME/.pyenv}"/versions/"$1".*/bin/python"$1" \
+        /usr/local/bin/python"$1" \
+        /usr/bin/python"$1"; do
+        if [ -x "$candidate" ] && "$candidate" -c "import sys; sys.exit(sys.version_info[:2] != tuple(map(int, '$1'.split('.'))))" 2>/dev/null; then
+            echo "$candidate"
+            return 0
+        fi
+    done
+    return 1
+}
+
+failed=()
+tested=()
+for version in $versions; do
+    if ! python="$(find_python "$version")"; then
+        echo "ci/test-pythons: Python $version not found on this machine: skipped"
+        continue
+    fi
+    venv="$venvs/py$version"
+    stamp="$venv/.ctxlint-pyproject.sha256"
+    wanted="$(sha256sum "$repo/pyproject.toml" | cut -d' ' -f1)"
+    if [ ! -x "$venv/bin/python" ]; then
+        "$python" -m venv "$venv" || { failed+=("$version (virtualenv)"); continue; }
+    fi
+    if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
+        echo "ci/test-pythons: Python $version: installing .[test] into $venv"
+        if ! "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e "$repo[test]"; then
+            failed+=("$version (install)")
+            continue
+        fi
+        echo "$wanted" > "$stamp"
+    fi
+    echo "ci/test-pythons: Python $version ($python): pytest $*"
+    started=$SECONDS
+    if (cd "$repo" && HYPOTHESIS_STORAGE_DIRECTORY="$venv/.hypothesis" \
+            "$venv/bin/python" -m pytest -q -p no:cacheprovider "$@"); then
+        tested+=("$version ($((SECONDS - started))s)")
+    else
+        failed+=("$version")
+    fi
+done
+
+echo "ci/test-pythons: passed on: ${tested[*]:-none}"
+if [ "${#failed[@]}" -gt 0 ]; then
+    echo "ci/test-pythons: FAILED on: ${failed[*]}"
+    exit 1
+fi

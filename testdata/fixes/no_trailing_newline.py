@@ -1,0 +1,5 @@
+import threading
+
+
+def start(job):
+    threading.Thread(target=job).start()
