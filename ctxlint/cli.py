@@ -174,7 +174,7 @@ def _check(args: argparse.Namespace) -> int:
         findings = result.findings
         from ctxlint.runner import RunResult
 
-        outcome = RunResult(findings=findings, files=[result.filename])
+        outcome = RunResult(findings=findings, files=[result.filename], linted=1)
     else:
         outcome = run(paths, resolver, options)
     for warning in outcome.warnings:
@@ -239,7 +239,11 @@ def _print_verbose(outcome, started: float) -> None:
         for line in facts.describe():
             print(f"ctxlint:   {line}", file=sys.stderr)
     elapsed = time.perf_counter() - started
-    print(f"ctxlint: checked {len(outcome.files)} files in {elapsed:.2f}s", file=sys.stderr)
+    cached = len(outcome.files) - outcome.linted
+    print(
+        f"ctxlint: checked {len(outcome.files)} files in {elapsed:.2f}s ({outcome.linted} linted, {cached} from the cache)",
+        file=sys.stderr,
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

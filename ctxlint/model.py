@@ -199,6 +199,12 @@ class SemanticModel:
         if handler is not None:
             handler(self, node)
 
+    @staticmethod
+    def tracks(node_type: type) -> tuple[bool, bool]:
+        """Whether `enter` / `leave` do anything for this node type (the walker skips
+        the calls for all the others)."""
+        return node_type in _ENTER, node_type in _LEAVE
+
     def bind(self, name: str, path: Optional[str], node: Optional[cst.CSTNode]) -> None:
         previous = self.scope.bindings.get(name)
         if (

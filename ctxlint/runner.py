@@ -50,6 +50,7 @@ class RunResult:
     diffs: list[str] = field(default_factory=list)
     fixed_files: int = 0
     fixed_findings: int = 0
+    linted: int = 0  # files linted in this run; the others' findings came from the cache
     facts: dict[str, ProjectFacts] = field(default_factory=dict)
 
 
@@ -269,6 +270,7 @@ def run(
             results[done.index] = [replace(f, filename=filename) for f in cached]
             continue
         result = done.result
+        outcome.linted += 1
         results[done.index] = result.findings
         notes = warnings.setdefault(done.index, [])
         if result.fixed is not None and done.digest is not None:

@@ -14,7 +14,6 @@ from typing import Callable, Iterable, Optional
 
 import libcst as cst
 
-from ctxlint import model as model_module
 from ctxlint.model import SemanticModel
 
 # Fields that never hold code: whitespace, punctuation, tokens and formatting.
@@ -83,18 +82,6 @@ def iter_descendants(node: cst.CSTNode) -> Iterable[cst.CSTNode]:
             stack.extend(kids)
 
 
-def _model_handles(node_type: type) -> tuple[bool, bool]:
-    """Whether the semantic model does anything on entering / leaving this node type.
-
-    The walker and the model are built together: the model's handler tables say which
-    node types it tracks, so the walker can skip the call for all the others."""
-    enter_table = getattr(model_module, "_ENTER", None)
-    leave_table = getattr(model_module, "_LEAVE", None)
-    if enter_table is None or leave_table is None:
-        return True, True
-    return node_type in enter_table, node_type in leave_table
-
-
 ErrorHandler = Callable[[object, BaseException], None]
 
 _LEAVE = object()  # stack marker: leave the node on top of `model.ancestors`
@@ -119,7 +106,7 @@ def walk(module: cst.Module, model: SemanticModel, visitors: Iterable[object], o
 
     def plan_for(node_type: type) -> tuple[tuple[Callable, ...], tuple[Callable, ...], bool, bool]:
         visits, leaves = methods_by_name.get(node_type.__name__, ((), ()))
-        enters, exits = _model_handles(node_type)
+        enters, exits = SemanticModel.tracks(node_type)
         plan = plans[node_type] = (tuple(visits), tuple(leaves), enters, exits)
         return plan
 

@@ -1,4 +1,4 @@
-"""What ctxlint does with bad input (the table in docs/bad-input.md, one test per row).
+"""What ctxlint does with bad input (the table in the README, one test per row).
 
 Every case goes through the installed console script. Each file case is linted next to
 a file with a known finding, to show that the run goes on with the other files; no case

@@ -127,6 +127,8 @@ RUNNER = textwrap.dedent(
     for name in sorted(vars(module)):
         if not name.startswith(("reported_", "use_instead_")):
             continue
+        if name.endswith("_py311") and sys.version_info < (3, 11):
+            continue  # uses an API added in Python 3.11
         exporter.clear()
         # arguments are expressions evaluated in the fixture's namespace
         arguments = [eval(a, vars(module)) for a in json.loads(sys.argv[2]).get(name, [])]
@@ -198,8 +200,9 @@ def test_ctx101_reports_exactly_the_spans_that_really_become_roots(tmp_path):
             # continued, or a new trace linked to the request on purpose
             assert child["parent"] == request["span"] or request["span"] in child["links"], name
     assert sorted(roots) == sorted(n for n in results if n.startswith("reported_"))
-    assert len(roots) == 5
-    assert _reported_functions(fixture, tmp_path, "CTX101") == sorted(roots)
+    assert len(roots) == (5 if sys.version_info >= (3, 11) else 4)
+    reported = _reported_functions(fixture, tmp_path, "CTX101")
+    assert [name for name in reported if name in results] == sorted(roots)
 
 
 def test_ctx102_reports_exactly_the_calls_that_really_do_nothing(tmp_path):

@@ -1,0 +1,118 @@
+"""The result cache invalidates exactly what a change can affect, through the console script.
+
+`--verbose` says how many files were linted and how many answered from the cache; the
+findings must always be those of a run without the cache.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import run_ctxlint
+
+SERVICE = textwrap.dedent(
+    """
+    import requests
+    from opentelemetry import trace
+    from opentelemetry.sdk.trace import TracerProvider
+
+    trace.set_tracer_provider(TracerProvider())
+
+    def fetch(user_id):
+        return requests.get(f"https://profiles/{user_id}", timeout=5)
+    """
+).lstrip()
+TELEMETRY = "from opentelemetry.instrumentation.requests import RequestsInstrumentor\n\nRequestsInstrumentor().instrument()\n"
+THREADED = "import threading\n\n\ndef handle(job):\n    threading.Thread(target=job).start()\n"
+CLEAN = "VALUE = 1\n"
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "pyproject.toml").write_text('[tool.ctxlint]\nextend-select = ["CTX201", "CTX301"]\n', encoding="utf-8")
+    (tmp_path / "service.py").write_text(SERVICE, encoding="utf-8")
+    (tmp_path / "telemetry.py").write_text(TELEMETRY, encoding="utf-8")
+    (tmp_path / "worker.py").write_text(THREADED, encoding="utf-8")
+    (tmp_path / "constants.py").write_text(CLEAN, encoding="utf-8")
+    old = 1_600_000_000  # older than the cache's "racy" window: stats are trusted at once
+    for path in tmp_path.glob("*.py"):
+        os.utime(path, (old, old))
+    return tmp_path
+
+
+def lint(project: Path, env: dict[str, str] | None = None) -> tuple[list[str], int, int]:
+    """(findings as `file:line CODE`, files linted, files answered from the cache)."""
+    completed = run_ctxlint("check", "--verbose", "--output-format", "json", cwd=project, env=env)
+    assert completed.returncode in (0, 1), completed.stderr.decode()
+    counts = re.search(rb"\((\d+) linted, (\d+) from the cache\)", completed.stderr)
+    assert counts is not None, completed.stderr.decode()
+    findings = sorted(f"{f['filename']}:{f['line']} {f['code']}" for f in json.loads(completed.stdout))
+    uncached = run_ctxlint("check", "--no-cache", "--output-format", "json", cwd=project, env=env)
+    assert findings == sorted(f"{f['filename']}:{f['line']} {f['code']}" for f in json.loads(uncached.stdout))
+    return findings, int(counts.group(1)), int(counts.group(2))
+
+
+def edit(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+    old = 1_700_000_000
+    os.utime(path, (old, old))
+
+
+def test_an_unchanged_tree_is_answered_from_the_cache(project: Path) -> None:
+    first, linted, cached = lint(project)
+    assert (linted, cached) == (4, 0)
+    assert first == ["worker.py:5 CTX201"]
+    assert lint(project) == (first, 0, 4)
+
+
+def test_editing_a_file_relints_only_that_file(project: Path) -> None:
+    lint(project)
+    edit(project / "constants.py", CLEAN + THREADED)
+    findings, linted, cached = lint(project)
+    assert (linted, cached) == (1, 3)
+    assert findings == ["constants.py:6 CTX201", "worker.py:5 CTX201"]
+
+
+def test_touching_a_file_without_changing_it_costs_a_hash_not_a_lint(project: Path) -> None:
+    lint(project)
+    edit(project / "worker.py", THREADED)  # new mtime, same content
+    assert lint(project) == (["worker.py:5 CTX201"], 0, 4)
+
+
+def test_changing_the_config_relints_everything(project: Path) -> None:
+    lint(project)
+    (project / "pyproject.toml").write_text('[tool.ctxlint]\nextend-select = ["CTX301"]\n', encoding="utf-8")
+    findings, linted, cached = lint(project)
+    assert (linted, cached) == (4, 0)
+    assert findings == []  # CTX201 is preview and no longer selected
+
+
+def test_removing_an_instrumentor_elsewhere_relints_the_project(project: Path) -> None:
+    lint(project)
+    edit(project / "telemetry.py", "# instrumentation moved out\n")
+    findings, linted, cached = lint(project)
+    assert (linted, cached) == (4, 0)
+    assert findings == ["service.py:8 CTX301", "worker.py:5 CTX201"]
+
+
+# Installed with PYTHONPATH: the same checkout reporting another version, as after an upgrade.
+UPGRADE = "import ctxlint\n\nctxlint.__version__ = '999.0.0'\n"
+
+
+def test_a_new_ctxlint_version_starts_afresh(project: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    lint(project)
+    hook = tmp_path_factory.mktemp("upgrade")
+    (hook / "sitecustomize.py").write_text(UPGRADE, encoding="utf-8")
+    env = {"PYTHONPATH": os.pathsep.join(filter(None, [str(hook), os.environ.get("PYTHONPATH")]))}
+    version = run_ctxlint("version", env=env).stdout.decode()
+    assert "999.0.0" in version
+    findings, linted, cached = lint(project, env=env)
+    assert (linted, cached) == (4, 0)
+    assert findings == ["worker.py:5 CTX201"]
+    assert lint(project, env=env)[1:] == (0, 4)
