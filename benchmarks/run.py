@@ -154,26 +154,47 @@ def environment() -> dict[str, str]:
     return env
 
 
+# Runs the measured command as its child and prints that child's rusage. Linux keeps a
+# process's peak RSS across fork and exec, so a command started straight from this
+# harness (which holds the outputs of earlier runs) would report the harness's own peak;
+# started from this small, freshly executed shim it starts from the shim's ~10 MB.
+RUSAGE_SHIM = r"""
+import json, os, sys
+report, command = int(sys.argv[1]), sys.argv[2:]
+pid = os.fork()
+if pid == 0:
+    os.close(report)
+    os.execvp(command[0], command)
+_pid, status, usage = os.wait4(pid, 0)
+os.write(report, json.dumps([os.waitstatus_to_exitcode(status), usage.ru_utime + usage.ru_stime, usage.ru_maxrss]).encode())
+"""
+
+
 def measure(benchmark: Benchmark) -> Sample:
     """Run once; wall, CPU of the whole process tree and its largest RSS."""
     if benchmark.prepare is not None:
         benchmark.prepare()
     stdin = open(benchmark.stdin, "rb") if benchmark.stdin else subprocess.DEVNULL
+    report_read, report_write = os.pipe()
     with tempfile.TemporaryFile() as out:
         started = time.perf_counter()
         process = subprocess.Popen(
-            benchmark.command, cwd=benchmark.cwd, stdin=stdin, stdout=out, stderr=subprocess.STDOUT, env=environment()
+            [sys.executable, "-c", RUSAGE_SHIM, str(report_write), *benchmark.command],
+            cwd=benchmark.cwd, stdin=stdin, stdout=out, stderr=subprocess.STDOUT, env=environment(),
+            pass_fds=(report_write,),
         )
-        _pid, status, usage = os.wait4(process.pid, 0)
+        os.close(report_write)
+        report = os.read(report_read, 4096)
+        process.wait()
         wall = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
+        os.close(report_read)
         out.seek(0)
         benchmark.output = out.read().decode("utf-8", "replace")
     if benchmark.stdin:
         stdin.close()
-    cpu = usage.ru_utime + usage.ru_stime
-    rss_mb = usage.ru_maxrss / 1024 if sys.platform != "darwin" else usage.ru_maxrss / 2**20
-    return Sample(wall, cpu, rss_mb, process.returncode)
+    returncode, cpu, maxrss = json.loads(report)
+    rss_mb = maxrss / 1024 if sys.platform != "darwin" else maxrss / 2**20
+    return Sample(wall, cpu, rss_mb, returncode)
 
 
 def load_average() -> str:
