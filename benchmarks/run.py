@@ -44,7 +44,7 @@ from typing import Callable, Optional
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import CACHE, PINNED, mark_projects, stats, unpack  # noqa: E402
+from corpus import CACHE, mark_projects, stats, unpack  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "benchmarks" / "RESULTS.md"

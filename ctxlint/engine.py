@@ -104,11 +104,7 @@ def lint_bytes(
     try:
         return _lint_text(source, filename, settings, facts, codes, fix, use_gate)
     except Exception as exc:  # the engine's last line of defence: report, never raise
-        if INTERNAL_ERROR in codes:
-            result.findings.append(
-                _engine_finding(INTERNAL_ERROR, f"internal error in ctxlint engine: {type(exc).__name__}", filename)
-            )
-        return result
+        return _internal_error(exc, filename, codes)
 
 
 def lint_text(
@@ -119,25 +115,21 @@ def lint_text(
     *,
     relative_path: Optional[str] = None,
     apply_noqa: bool = True,
-    tree: Optional[ast.AST] = None,
 ) -> FileResult:
-    """Lint already-decoded source (the flake8 plugin gets text, not bytes).
-
-    `tree` is the `ast` tree a host already parsed `text` into (flake8 passes its plugins
-    one): it proves CPython accepts the text, so the engine's own check is skipped.
-    """
+    """Lint already-decoded source (the flake8 plugin gets text, not bytes)."""
     codes = settings.codes_for(relative_path or filename)
     try:
-        return _lint_text(
-            SourceText(text, "utf-8", False), filename, settings, facts, codes, None, True, apply_noqa, tree is not None
-        )
+        return _lint_text(SourceText(text, "utf-8", False), filename, settings, facts, codes, None, True, apply_noqa)
     except Exception as exc:
-        result = FileResult(filename)
-        if INTERNAL_ERROR in codes:
-            result.findings.append(
-                _engine_finding(INTERNAL_ERROR, f"internal error in ctxlint engine: {type(exc).__name__}", filename)
-            )
-        return result
+        return _internal_error(exc, filename, codes)
+
+
+def _internal_error(exc: Exception, filename: str, codes: frozenset[str]) -> FileResult:
+    result = FileResult(filename)
+    if INTERNAL_ERROR in codes:
+        message = f"internal error in ctxlint engine: {type(exc).__name__}"
+        result.findings.append(_engine_finding(INTERNAL_ERROR, message, filename))
+    return result
 
 
 def _lint_text(
@@ -365,8 +357,8 @@ def _to_findings(
     wanted = [r.node for r in reports]
     wanted.extend(node for r in reports for node, _message in r.related)
     spans = Spans(module, wanted)
-    # flake8's noqa regex needs the literal "# noqa": without it nothing can be suppressed,
-    # so the (pure Python, slow) tokenizer pass is skipped.
+    # flake8's noqa regex needs a hash, one space and "noqa": a file without that text
+    # suppresses nothing, so the (pure Python, slow) tokenizer pass is skipped.
     noqa_text = logical_line_text(text) if apply_noqa and _NOQA_HINT.search(text) else None
     findings = []
     for report in reports:

@@ -229,13 +229,14 @@ def _scan_registrations(model: SemanticModel) -> dict[tuple[str, str], str]:
         arguments += [keyword(node, name) for name in keywords]
         for arg in arguments:
             if arg is not None:
-                for handler in _handler_names(arg.value, model):
+                for handler in handler_names(arg.value, model):
                     found.setdefault(handler, reason)
     return found
 
 
-def _handler_names(value: cst.BaseExpression, model: SemanticModel, depth: int = 0) -> list[tuple[str, str]]:
-    """`f` -> function f; `self.f` -> method f; `partial(f, ...)` and `[f, g]` unwrapped."""
+def handler_names(value: cst.BaseExpression, model: SemanticModel, depth: int = 0) -> list[tuple[str, str]]:
+    """The functions a registered callback runs: `f` -> function f; `self.f` -> method f;
+    `partial(f, ...)`, `lambda ...: f(...)` and `[f, g]` unwrapped."""
     if isinstance(value, cst.Name):
         return [("function", value.value)]
     if isinstance(value, cst.Attribute) and isinstance(value.value, cst.Name) and value.value.value in ("self", "cls"):
@@ -243,8 +244,10 @@ def _handler_names(value: cst.BaseExpression, model: SemanticModel, depth: int =
     if depth > 2:
         return []
     if isinstance(value, (cst.List, cst.Tuple)):
-        return [name for element in value.elements for name in _handler_names(element.value, model, depth + 1)]
+        return [name for element in value.elements for name in handler_names(element.value, model, depth + 1)]
     if isinstance(value, cst.Call) and model.resolve(value.func) == "functools.partial":
         first = positional(value, 0)
-        return _handler_names(first.value, model, depth + 1) if first is not None else []
+        return handler_names(first.value, model, depth + 1) if first is not None else []
+    if isinstance(value, cst.Lambda) and isinstance(value.body, cst.Call):
+        return handler_names(value.body.func, model, depth + 1)
     return []

@@ -40,7 +40,7 @@ class Finding:
     location: Location
     related: tuple[RelatedLocation, ...] = ()
     fix: Optional[Fix] = None
-    # Line range whose `# noqa` comments apply (flake8's logical-line mapping plus
+    # Line range whose noqa comments apply (flake8's logical-line mapping plus
     # the statement's last line); filled by the engine, not part of the public API.
     noqa_lines: tuple[int, ...] = field(default=(), compare=False)
 

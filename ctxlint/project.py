@@ -22,13 +22,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional
 
-from ctxlint import __version__
 from ctxlint.semantics import boundaries as bnd
+from ctxlint.cache import build_fingerprint
 from ctxlint.semantics import instrumentation as inst
 from ctxlint.semantics.entrypoints import ROUTE_DECORATOR_METHODS
 from ctxlint.settings import Settings
 
-FACTS_VERSION = 3
+FACTS_VERSION = 4
 # A file whose mtime is this close to "now" may still change within the same timestamp
 # tick; its stat signature is not trusted on the next run (git's "racy clean" problem).
 _RACY_SECONDS = 2.0
@@ -591,7 +591,8 @@ class _Summary:
     copies: bool = False  # calls copy_context()
     runs: bool = False  # mentions `.run`
     returns: bool = False  # returns a value
-    returns_span: bool = False  # returns `....start_span(...)`
+    returns_span: bool = False  # returns `....start_span(...)`, or a name bound to one
+    span_names: set = field(default_factory=set)  # names bound to `....start_span(...)` here
 
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -604,6 +605,10 @@ class _Scan:
     calls: list = field(default_factory=list)
     sequences: list = field(default_factory=list)  # tuple / list / set displays
     summaries: list = field(default_factory=list)
+
+
+def _is_span_start(value: ast.AST) -> bool:
+    return isinstance(value, ast.Call) and _callee_name(value) == "start_span"
 
 
 def _scan(tree: ast.AST) -> _Scan:
@@ -637,7 +642,7 @@ def _scan(tree: ast.AST) -> _Scan:
         elif kind is ast.Return:
             value = node.value  # type: ignore[attr-defined]
             if frames and value is not None:
-                span = isinstance(value, ast.Call) and _callee_name(value) == "start_span"
+                span = _is_span_start(value) or (isinstance(value, ast.Name) and value.id in frames[-1].span_names)
                 for frame in frames:
                     frame.returns = True
                     frame.returns_span = frame.returns_span or span
@@ -647,6 +652,9 @@ def _scan(tree: ast.AST) -> _Scan:
         elif kind is ast.Assign or kind is ast.AnnAssign:
             if node.value is not None:  # type: ignore[attr-defined]
                 scan.assignments.append(node)
+                if frames and _is_span_start(node.value):  # type: ignore[attr-defined]
+                    targets = node.targets if kind is ast.Assign else [node.target]  # type: ignore[attr-defined]
+                    frames[-1].span_names.update(t.id for t in targets if isinstance(t, ast.Name))
         elif kind is ast.Tuple or kind is ast.List or kind is ast.Set:
             scan.sequences.append(node)
         elif kind is ast.Constant:
@@ -816,7 +824,7 @@ _MEMO: dict[tuple, ProjectFacts] = {}
 
 def _cache_file(cache_dir: Path, root: Path) -> Path:
     tag = hashlib.sha256(str(root).encode()).hexdigest()[:12]
-    return cache_dir / f"facts-{__version__}-{FACTS_VERSION}-{tag}.json"
+    return cache_dir / f"facts-{build_fingerprint()}-{FACTS_VERSION}-{tag}.json"
 
 
 def compute_facts(settings: Settings, cache_dir: Optional[Path]) -> ProjectFacts:

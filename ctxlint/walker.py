@@ -10,7 +10,7 @@ interpreter stack. Rules keep LibCST's visitor protocol: `visit_<Node>` / `leave
 from __future__ import annotations
 
 import dataclasses
-from typing import Callable, Iterable, Optional
+from typing import Callable, Iterable
 
 import libcst as cst
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
-from conftest import REPO, TESTDATA, run_ctxlint, run_json
+from conftest import REPO, run_ctxlint, run_json
 from fixtures import EXPECT, fixture_files, project_dirs
 from ctxlint.rules.base import registry
 

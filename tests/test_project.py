@@ -416,13 +416,25 @@ def test_context_facts_used_by_other_rule_families(tmp_path):
 
                 def child_span(name):
                     return tracer.start_span(name)
+
+
+                def labelled_span(name, label):
+                    span = tracer.start_span(name)
+                    span.set_attribute("label", label)
+                    return span
+
+
+                def finished(name):
+                    span = tracer.start_span(name)
+                    span.end()
+                    return name
             """,
         },
     )
     found = facts(root, ".")
     assert found["context variables"] == "request_id (app/context.py:5)"
     assert found["context wrappers"] == "in_context"
-    assert found["span factories"] == "child_span"
+    assert found["span factories"] == "child_span, labelled_span"
 
 
 def test_unreadable_and_odd_files_do_not_break_the_pass(tmp_path):

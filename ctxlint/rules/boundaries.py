@@ -11,6 +11,7 @@ from typing import Iterable, Optional
 
 import libcst as cst
 
+from ctxlint.entrypoints import handler_names
 from ctxlint.project import Instrumentation
 from ctxlint.rules.base import Rule
 from ctxlint.semantics import boundaries as sem
@@ -691,7 +692,7 @@ class ConsumerWithoutExtract(_MessagingRule):
         elif receiver.startswith(sem.AIO_PIKA_PREFIX) and method == sem.AIO_PIKA_CONSUME[0]:
             callback, library = self._callback_argument(node, sem.AIO_PIKA_CONSUME), "aio-pika"
         if callback is not None:
-            for handler in _handler_names(callback, self.model):
+            for handler in handler_names(callback, self.model):
                 self._callbacks.setdefault(handler, (library, f"`{source(func)}` callback"))
 
     def leave_Module(self, node: cst.Module) -> None:
@@ -784,22 +785,6 @@ class ConsumerWithoutExtract(_MessagingRule):
             f"{self.not_instrumented(library)}; pass `context=propagate.extract(<message headers>)`, "
             f"or {self.advice(library, None, per_object=False)}",
         )
-
-
-def _handler_names(value: cst.BaseExpression, model, depth: int = 0) -> list[tuple[str, str]]:
-    """`f` -> function f; `self.f` -> method f; `partial(f, ...)` and `lambda ...: f(...)` unwrapped."""
-    if isinstance(value, cst.Name):
-        return [("function", value.value)]
-    if isinstance(value, cst.Attribute) and isinstance(value.value, cst.Name) and value.value.value in ("self", "cls"):
-        return [("method", value.attr.value)]
-    if depth > 2:
-        return []
-    if isinstance(value, cst.Call) and model.resolve(value.func) == "functools.partial":
-        first = positional(value, 0)
-        return _handler_names(first.value, model, depth + 1) if first is not None else []
-    if isinstance(value, cst.Lambda) and isinstance(value.body, cst.Call):
-        return _handler_names(value.body.func, model, depth + 1)
-    return []
 
 
 # ---------------------------------------------------------------------------- CTX305
