@@ -211,7 +211,12 @@ DEEP_BLOCKS = "import threading\n" + "".join(" " * depth + "if x:\n" for depth i
 )
 def test_thousand_deep_nesting(project: Path, source: str, expected: list):
     (project / "deep.py").write_text(source, encoding="utf-8")
-    _completed, findings = check(project, ".")
+    completed, findings = check(project, ".")
+    if sys.version_info[:2] == (3, 12) and expected[0][1] != "CTX001":
+        # Python 3.12 caps C recursion at a fixed depth that LibCST's code generation
+        # reaches here: the file is skipped with a warning, never a CTX002
+        assert warnings_of(completed) == ["ctxlint: warning: deep.py: not checked: code nested too deeply for LibCST on Python 3.12"]
+        expected = []
     assert codes_of(findings, "deep.py") == expected
     for finding in findings:
         if finding["code"] == "CTX001":
