@@ -233,7 +233,11 @@ def without_permission_override() -> tuple[str, ...]:
         return ()
     setpriv = shutil.which("setpriv")
     assert setpriv, "running as root: util-linux `setpriv` is needed to test unreadable files"
-    return (setpriv, "--bounding-set=-dac_override,-dac_read_search")
+    prefix = (setpriv, "--bounding-set=-dac_override,-dac_read_search")
+    if subprocess.run([*prefix, "true"], capture_output=True, check=False).returncode != 0:
+        # a container that withholds CAP_SETPCAP: root cannot be made to see mode bits
+        pytest.skip("running as root where setpriv cannot drop the permission override")
+    return prefix
 
 
 def assert_unreadable(path: Path, prefix: tuple[str, ...]) -> None:
