@@ -141,10 +141,9 @@ def _lint_text(
     fix: Optional[str],
     use_gate: bool,
     apply_noqa: bool = True,
-    cpython_accepted: bool = False,
 ) -> FileResult:
     result = FileResult(filename)
-    compiles = cpython_accepted or _compiles(source.text)
+    compiles = _compiles(source.text)
     if not compiles:
         limit = parser_limit(source.text)
         if limit is not None:  # never handed to LibCST
