@@ -7,8 +7,9 @@ Every file is first compiled by the running CPython, which costs a tenth of a Li
 parse: LibCST's native parser has no nesting limit of its own and, on code nested a few
 thousand levels deep, exhausts the C stack and kills the process, so text that CPython's
 parser refuses for its nesting becomes CTX001 without ever reaching LibCST. The same
-check is the syntax check of the files the gate keeps away from LibCST (those whose text
-cannot trigger any enabled rule), so CTX001 is reported either way. The LibCST stages then
+check is the syntax check of the files the gate keeps away from LibCST (those whose code
+cannot trigger any enabled rule), so CTX001 is reported either way, and its bytecode gives
+the gate the names the code uses (ctxlint/gate.py). The LibCST stages then
 run with a raised recursion limit: code generation and the semantic model recurse once per
 nesting level, and valid code may be nested as deep as CPython accepts.
 """
@@ -21,12 +22,14 @@ import sys
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from types import CodeType
 from typing import Iterable, Optional, Sequence
 
 import libcst as cst
 from libcst._nodes.base import CSTNode
 
 from ctxlint.findings import Finding, Fix, Location, RelatedLocation
+from ctxlint.gate import CodeIndex, gate
 from ctxlint.noqa import is_suppressed, logical_line_text
 from ctxlint.positions import Spans
 from ctxlint.project import ProjectFacts
@@ -48,7 +51,11 @@ class FileResult:
 
 
 def active_rules(codes: Iterable[str], facts: ProjectFacts) -> list[type[Rule]]:
-    key = (codes if isinstance(codes, frozenset) else frozenset(codes), bool(facts.opentelemetry))
+    key = (
+        codes if isinstance(codes, frozenset) else frozenset(codes),
+        bool(facts.opentelemetry),
+        facts.tracing_setup is not None,
+    )
     selected = _ACTIVE.get(key)
     if selected is None:
         rules = registry()
@@ -59,26 +66,17 @@ def active_rules(codes: Iterable[str], facts: ProjectFacts) -> list[type[Rule]]:
                 continue
             if rule.opentelemetry_only and not facts.opentelemetry:
                 continue
+            if rule.tracing_setup_only and facts.tracing_setup is None:
+                continue
             selected.append(rule)
         if len(_ACTIVE) < 256:
             _ACTIVE[key] = selected
     return list(selected)
 
 
-# (enabled codes, OpenTelemetry project) -> rules: the same few combinations recur per file.
-_ACTIVE: dict[tuple[frozenset[str], bool], list[type[Rule]]] = {}
-
-
-def gate(rules: Sequence[type[Rule]], text: str) -> list[type[Rule]]:
-    """Rules whose trigger tokens occur in `text` (a plain substring test: conservative)."""
-    kept = []
-    for rule in rules:
-        if rule.triggers and not any(token in text for token in rule.triggers):
-            continue
-        if any(not any(token in text for token in group) for group in rule.requires):
-            continue
-        kept.append(rule)
-    return kept
+# (enabled codes, OpenTelemetry project, tracing set up) -> rules: the same few
+# combinations recur per file.
+_ACTIVE: dict[tuple[frozenset[str], bool, bool], list[type[Rule]]] = {}
 
 
 def lint_bytes(
@@ -143,7 +141,8 @@ def _lint_text(
     apply_noqa: bool = True,
 ) -> FileResult:
     result = FileResult(filename)
-    compiles = _compiles(source.text)
+    code = _compile(source.text)
+    compiles = code is not None
     if not compiles:
         limit = parser_limit(source.text)
         if limit is not None:  # never handed to LibCST
@@ -155,7 +154,7 @@ def _lint_text(
             return result
     rules = active_rules(codes, facts)
     if use_gate:
-        rules = gate(rules, source.text)
+        rules = gate(rules, CodeIndex(source.text, code), facts)
     try:
         with _deep_recursion():
             if not rules:
@@ -235,15 +234,15 @@ CHECK_RECURSION_LIMIT = 1000
 DEEP_RECURSION_LIMIT = 20000
 
 
-def _compiles(text: str) -> bool:
-    """Whether CPython compiles `text` (bytecode, not an `ast` tree: no Python objects)."""
+def _compile(text: str) -> Optional[CodeType]:
+    """What CPython compiles `text` to, or None if it refuses it (bytecode, not an `ast`
+    tree: few Python objects). `optimize=0`: the gate reads the names of `assert`s too."""
     with _recursion_limit(CHECK_RECURSION_LIMIT), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # SyntaxWarnings are not ours to print
         try:
-            compile(text, "<file>", "exec", dont_inherit=True)
-            return True
+            return compile(text, "<file>", "exec", dont_inherit=True, optimize=0)
         except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
-            return False
+            return None
 
 
 @contextmanager

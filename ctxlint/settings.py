@@ -5,7 +5,7 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import PurePosixPath
 from typing import Iterable, Optional
 
@@ -43,7 +43,8 @@ class Settings:
     context_wrappers: tuple[str, ...] = ()
     root: str = "."  # project root (absolute)
     config_file: Optional[str] = None
-    _enabled_cache: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+    # Memos of this instance (`replace()` gives the new one its own: init=False).
+    _enabled_cache: dict = field(default_factory=dict, init=False, compare=False, hash=False, repr=False)
 
     def enabled_codes(self) -> frozenset[str]:
         """Codes enabled before per-file ignores (ruff's specificity rules)."""
@@ -81,12 +82,20 @@ class Settings:
         return True
 
     def fingerprint(self) -> str:
-        """A hash of everything that can change a file's findings (for the cache)."""
-        data = asdict(self)
-        data.pop("_enabled_cache", None)
-        data.pop("root", None)
-        data.pop("config_file", None)
-        return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
+        """A hash of everything that can change a file's findings (for the cache); computed
+        once (the flake8 plugin asks for it per file)."""
+        cached = self._enabled_cache.get(_FINGERPRINT)
+        if cached is None:
+            data = {item.name: getattr(self, item.name) for item in fields(self) if item.name not in _NOT_FINDINGS}
+            digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
+            cached = self._enabled_cache[_FINGERPRINT] = digest
+        return cached
+
+
+# Fields that cannot change a file's findings, and the fingerprint's key among the memos
+# (which are otherwise keyed by None and by relative paths).
+_NOT_FINDINGS = frozenset({"_enabled_cache", "root", "config_file"})
+_FINGERPRINT = ("fingerprint",)
 
 
 def _best_match(code: str, selectors: Iterable[str]) -> int:

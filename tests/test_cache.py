@@ -116,3 +116,18 @@ def test_a_new_ctxlint_version_starts_afresh(project: Path, tmp_path_factory: py
     assert (linted, cached) == (4, 0)
     assert findings == ["worker.py:5 CTX201"]
     assert lint(project, env=env)[1:] == (0, 4)
+
+
+def test_a_derived_settings_object_has_its_own_fingerprint() -> None:
+    """The fingerprint is memoised per Settings object; `replace()` (how overrides and the
+    project root are applied) must not carry the memo over to a different selection."""
+    from dataclasses import replace
+
+    from ctxlint.settings import Settings
+
+    base = Settings()
+    before = base.fingerprint()
+    derived = replace(base, preview=True)
+    assert derived.fingerprint() != before
+    assert replace(base, root="/elsewhere").fingerprint() == before  # the root is not a finding input
+    assert base.fingerprint() == before

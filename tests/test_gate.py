@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 import sysconfig
 import textwrap
 from pathlib import Path
@@ -21,6 +22,8 @@ import pytest
 from conftest import run_ctxlint
 from fixtures import materialise
 
+from ctxlint.gate import CodeIndex, gate
+from ctxlint.project import ProjectFacts
 from ctxlint.rules.base import registry
 
 JSON = ("check", "--preview", "--output-format", "json", "--exit-zero")
@@ -62,6 +65,107 @@ def test_gate_keeps_every_documented_example(tmp_path: Path) -> None:
     reported = {(item["filename"].split("/")[0], item["code"]) for item in json.loads(gated)}
     examples = {(code, code) for code, rule in registry().items() if not rule.engine_only and rule.example.strip()}
     assert examples <= reported  # each example is reported by its own rule
+
+
+# Code whose deciding names CPython does not compile as names: a local variable's
+# annotation (never compiled), a string annotation, a multi-line annotation, and a file
+# whose lines end in a bare "\r". Each is reported with and without the gate.
+NAMES_OUTSIDE_THE_BYTECODE = {
+    "local_annotation.py": (
+        """
+        import concurrent.futures as cf
+        from typing import Optional
+
+
+        def schedule(work):
+            pool: cf.ThreadPoolExecutor
+            pool.submit(work)
+
+
+        def schedule_later(work):
+            pool: Optional[
+                cf.ThreadPoolExecutor
+            ]
+            pool.submit(work)
+        """,
+        {"CTX202", "CTX407"},
+    ),
+    "string_parameter_annotation.py": (
+        """
+        from __future__ import annotations
+
+        import concurrent.futures as cf
+
+
+        def schedule(pool: "cf.ThreadPoolExecutor", work):
+            pool.submit(work)
+        """,
+        {"CTX202", "CTX407"},
+    ),
+    "string_context_annotation.py": (
+        """
+        from __future__ import annotations
+
+        from opentelemetry import context, trace
+
+        tracer = trace.get_tracer(__name__)
+
+
+        def handle(message, parent: "context.Context | None"):
+            with tracer.start_as_current_span("handle"):
+                return message.body
+        """,
+        {"CTX103"},
+    ),
+    "http_client.py": (
+        """
+        from http import client
+
+
+        def fetch(host):
+            connection = client.HTTPSConnection(host)
+            connection.request("GET", "/")
+            return connection.getresponse().read()
+        """,
+        {"CTX403"},
+    ),
+}
+
+
+def test_gate_reads_names_that_are_not_compiled(tmp_path: Path) -> None:
+    (tmp_path / "ctxlint.toml").write_text("preview = true\nopentelemetry = true\n", encoding="utf-8")
+    for name, (text, _codes) in NAMES_OUTSIDE_THE_BYTECODE.items():
+        (tmp_path / name).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    old_mac = "import time\r\rasync def heartbeat(state):\r    while True:\r        state.beat()\r        time.sleep(5)\r"
+    (tmp_path / "old_mac_newlines.py").write_bytes(old_mac.encode())
+    gated = lint("--no-cache", ".", cwd=tmp_path)
+    assert gated == lint("--no-cache", "--no-gate", ".", cwd=tmp_path)
+    reported = {(item["filename"], item["code"]) for item in json.loads(gated)}
+    expected = {(name, code) for name, (_text, codes) in NAMES_OUTSIDE_THE_BYTECODE.items() for code in codes}
+    assert expected | {("old_mac_newlines.py", "CTX405")} <= reported
+
+
+def kept_codes(text: str) -> set[str]:
+    facts = ProjectFacts(opentelemetry=True, tracing_setup="config")
+    rules = [rule for rule in registry().values() if not rule.engine_only]
+    text = textwrap.dedent(text)
+    return {rule.code for rule in gate(rules, CodeIndex(text, compile(text, "<test>", "exec")), facts)}
+
+
+@pytest.mark.skipif(sys.version_info < (3, 10), reason="Python 3.9's gate tests the text")
+def test_gate_ignores_words_in_comments_and_docstrings() -> None:
+    """Not vacuous: the gate does keep files away on words in prose (the text alone would
+    let this through to CTX403, CTX303, CTX501 and more)."""
+    prose = '''
+        """Send the span to http://collector, while True is kept: see requests and asyncio."""
+        # publish, start_span, create_task, Session, ContextVar, except
+        def answer():
+            return 42
+        '''
+    assert kept_codes(prose) == set()
+    # a module token is a whole root: `httpx` is not `http`, nor is `http.HTTPStatus` a connection
+    assert "CTX403" not in kept_codes("import httpx_helpers\nfrom http import HTTPStatus\n")
+    assert "CTX403" in kept_codes("import http.client\nhttp.client.HTTPConnection('h')\n")
 
 
 @pytest.mark.slow

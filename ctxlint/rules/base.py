@@ -69,12 +69,16 @@ class Rule(cst.BatchableCSTVisitor):
     name: ClassVar[str] = ""
     preview: ClassVar[bool] = False
     fix: ClassVar[str] = "none"  # "none" | "safe" | "unsafe"
-    # The gate parses a file only if its text contains one of `triggers` and, for each
-    # group in `requires`, one token of that group. Must be conservative: a file lacking
-    # them can never produce this rule's finding.
+    # The gate (ctxlint/gate.py) parses a file only if its code names one of `triggers`,
+    # one token of each group in `requires` and one of `modules` (imported modules: only
+    # for a rule that reports nothing but names resolved through such an import). Must be
+    # conservative: a file lacking them can never produce this rule's finding.
     triggers: ClassVar[tuple[str, ...]] = ()
     requires: ClassVar[tuple[tuple[str, ...], ...]] = ()
+    modules: ClassVar[tuple[str, ...]] = ()
     opentelemetry_only: ClassVar[bool] = False
+    # Runs only in a project that sets up tracing itself (`ProjectFacts.tracing_setup`).
+    tracing_setup_only: ClassVar[bool] = False
     example: ClassVar[str] = ""  # code that is reported (documentation and test)
     use_instead: ClassVar[str] = ""  # the same code written correctly (never reported)
     fix_doc: ClassVar[str] = "None."
@@ -82,6 +86,11 @@ class Rule(cst.BatchableCSTVisitor):
     engine_only: ClassVar[bool] = False  # CTX0xx: produced by the engine, never walked
 
     _visitor_method_names: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def project_triggers(cls, facts: "ProjectFacts") -> tuple[str, ...]:
+        """More trigger tokens, named by the project pass (a project function's name)."""
+        return ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

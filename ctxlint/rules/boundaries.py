@@ -262,6 +262,7 @@ class UninstrumentedHttpClient(_BoundaryRule):
     """
 
     code = "CTX301"
+    tracing_setup_only = True  # see `inventory_known`
     name = "uninstrumented-http-client"
     # 10 true positives in 89 findings on real code (benchmarks/PRECISION.md, third part)
     preview = True
@@ -373,6 +374,7 @@ class UninstrumentedServer(_BoundaryRule):
     """
 
     code = "CTX302"
+    tracing_setup_only = True  # see `inventory_known`
     name = "uninstrumented-server"
     # 0 true positives in 3 findings on real code (benchmarks/PRECISION.md, third part)
     preview = True
@@ -519,6 +521,7 @@ class ProducerWithoutInject(_MessagingRule):
     """
 
     code = "CTX303"
+    tracing_setup_only = True  # see `inventory_known`
     name = "producer-without-inject"
     triggers = ("send", "produce", "publish")
     example = """

@@ -6,6 +6,7 @@ from typing import Iterator, Optional, Union
 
 import libcst as cst
 
+from ctxlint import gate
 from ctxlint.model import Scope
 from ctxlint.ownership import is_global_name, is_handled, uses
 from ctxlint.rules.base import Rule
@@ -127,6 +128,7 @@ class DanglingTask(_OwnedValueRule):
     code = "CTX401"
     name = "dangling-task"
     triggers = ("create_task", "ensure_future")
+    modules = ("asyncio",)
     example = """
     import asyncio
 
@@ -215,8 +217,8 @@ class SwallowedCancellation(Rule):
     # before the fixes below, 11 in 15 (6 more debatable) after them; see "Known limits"
     # and benchmarks/PRECISION.md.
     preview = True
-    triggers = ("except", "suppress")
-    requires = (("async",),)
+    triggers = (gate.EXCEPT_CLAUSE, "suppress")
+    requires = ((gate.ASYNC_DEF,),)
     example = """
     import asyncio
 
@@ -729,7 +731,7 @@ class CallWithoutTimeout(Rule):
 
     code = "CTX403"
     name = "call-without-timeout"
-    triggers = ("requests", "urllib", "http", "socket", "smtplib", "ftplib")
+    modules = ("aiohttp", "httpx", "requests", *sorted(sem.STDLIB_CONNECTIONS))
     example = """
     import requests
 
@@ -885,7 +887,7 @@ class WorkerWithoutExit(Rule):
     code = "CTX404"
     name = "worker-without-exit"
     triggers = ("Thread", "Timer", "start_new", "submit", "run_in_executor", "to_thread")
-    requires = (("while",),)
+    requires = ((gate.INFINITE_LOOP,),)
     example = """
     import queue
     import threading
@@ -1066,8 +1068,8 @@ class UncancellableLoop(Rule):
 
     code = "CTX405"
     name = "uncancellable-loop"
-    triggers = ("while",)
-    requires = (("async",),)
+    triggers = (gate.INFINITE_LOOP,)
+    requires = ((gate.ASYNC_DEF,),)
     example = """
     import time
 
@@ -1143,6 +1145,7 @@ class UnclosedClient(_OwnedValueRule):
     code = "CTX406"
     name = "unclosed-client"
     triggers = ("Session", "session", "Client")
+    modules = ("aiohttp", "httpx", "requests")
     example = """
     import aiohttp
 

@@ -13,7 +13,7 @@ from typing import Callable, Iterator, Optional, Sequence
 
 import libcst as cst
 
-from ctxlint import ownership
+from ctxlint import gate, ownership
 from ctxlint.entrypoints import entry_point_reason
 from ctxlint.model import Scope, SemanticModel
 from ctxlint.project import ProjectFacts
@@ -182,6 +182,12 @@ def _end_on_exit_false(call: cst.Call, api: str) -> bool:
     return isinstance(arg.value, cst.Name) and arg.value.value == "False"
 
 
+def _factory_name(name: str) -> bool:
+    """Project span factories are recognised by name as well (`start_request_span`): a
+    helper that happens to return a started span is not taken for one."""
+    return "span" in name or "Span" in name
+
+
 def _returns_started_span(function: cst.FunctionDef) -> bool:
     """The span-factory test of the project pass, on this file: `return tracer.start_span(...)`,
     or `span = tracer.start_span(...)` ... `return span`."""
@@ -246,10 +252,9 @@ class SpanNotEnded(Rule):
 
     code = "CTX501"
     name = "span-not-ended"
-    # "span"/"Span" are in every start_span / start_as_current_span / use_span call, and a
-    # project span factory is only recognised when its name contains them (or it is defined
-    # in this file, which then contains `start_span`): the gate stays conservative.
-    triggers = ("span", "Span")
+    # A span factory defined in this file calls `start_span` here; one of the project's
+    # is named by `project_triggers`.
+    triggers = (sem.START_SPAN, sem.START_AS_CURRENT_SPAN)
     example = """
     from opentelemetry import trace
 
@@ -349,9 +354,12 @@ class SpanNotEnded(Rule):
                 return statement
         return None
 
+    @classmethod
+    def project_triggers(cls, facts: ProjectFacts) -> tuple[str, ...]:
+        return tuple(sorted(name for name in facts.span_factories if _factory_name(name)))
+
     def _project_factory(self, name: str) -> bool:
-        # Only names the gate's tokens cover (see `triggers`): the gate stays conservative.
-        return name in self.context.facts.span_factories and ("span" in name or "Span" in name)
+        return name in self.context.facts.span_factories and _factory_name(name)
 
     # -- tracer.start_span(...) and factories
 
@@ -487,6 +495,7 @@ class ContextNotDetached(Rule):
     code = "CTX502"
     name = "context-not-detached"
     triggers = ("attach",)
+    modules = ("opentelemetry",)
     example = """
     from opentelemetry import context, propagate
 
@@ -1037,7 +1046,7 @@ class SpanAcrossYield(Rule):
 
     code = "CTX506"
     name = "span-across-yield"
-    triggers = ("yield",)
+    triggers = (gate.GENERATOR,)
     requires = ((sem.START_AS_CURRENT_SPAN, "use_span", "attach"),)
     example = """
     from opentelemetry import trace

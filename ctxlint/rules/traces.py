@@ -53,6 +53,7 @@ class RootContextInEntryPoint(Rule):
     code = "CTX101"
     name = "root-context-in-entry-point"
     triggers = ("Context", "extract")
+    modules = ("opentelemetry", "contextvars")
     example = """
     from flask import Flask
     from opentelemetry import trace
@@ -269,6 +270,7 @@ class ContextResultDiscarded(Rule):
         "set_span_in_context", "set_value", "set_baggage", "remove_baggage", "clear",
         "extract", "copy_context",
     )
+    modules = ("opentelemetry", "contextvars")
     example = """
     from opentelemetry import baggage
 
@@ -328,6 +330,7 @@ class ContextParameterIgnored(Rule):
     name = "context-parameter-ignored"
     triggers = ("Context",)
     requires = (("start_span", "start_as_current_span", "inject", "attach"),)
+    modules = ("opentelemetry",)
     example = """
     from opentelemetry import trace
     from opentelemetry.context import Context

@@ -1,0 +1,159 @@
+"""Which enabled rules could fire in a file, decided from what CPython compiled (conservative).
+
+A rule declares the tokens it can fire on: `triggers` (one must occur), `requires` (each
+group must have one occurrence) and `modules` (the file must name one of these modules,
+or the root module and the last part of one of these dotted paths). A file that fails
+them is never parsed by LibCST.
+
+Tokens are looked up in the names of the compiled code, not in its text: identifiers,
+attribute and imported module names (`"http.client"`), keyword-argument names, the words
+of strings that may be names or annotations (`getattr(x, "name")`, `"Client | None"`),
+and the words after the colon of lines shaped like an annotated assignment (CPython does
+not compile a local variable's annotation). Comments and docstrings, where words like
+"http", "send" or "span" are common, count for nothing. A module matches only a whole
+dotted root (`http` matches `http` and `http.client`, not `httpx`): a rule declares
+modules only if it reports nothing but names it resolved through an import of one of them
+(relative imports resolve to relative paths), and an import is always compiled. A few
+tokens stand for syntax rather than names (`ASYNC_DEF`, `GENERATOR`, `INFINITE_LOOP`,
+`EXCEPT_CLAUSE`).
+
+Where the names are not to be trusted the gate falls back to testing the file's text:
+text that CPython does not compile, and Python 3.9, whose compiler drops the code under
+`if False:` (LibCST, and so the rules, still see it).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import types
+from typing import TYPE_CHECKING, Optional, Sequence
+
+if TYPE_CHECKING:
+    from ctxlint.project import ProjectFacts
+    from ctxlint.rules.base import Rule
+
+# Tokens that stand for syntax.
+ASYNC_DEF = "async def"
+GENERATOR = "yield"
+INFINITE_LOOP = "while True"  # `while True:` or `while <integer>:`
+EXCEPT_CLAUSE = "except"
+
+_CO_ASYNC = 0x80 | 0x100 | 0x200  # CO_COROUTINE | CO_ITERABLE_COROUTINE | CO_ASYNC_GENERATOR
+_CO_GENERATOR = 0x20 | 0x200  # CO_GENERATOR | CO_ASYNC_GENERATOR
+# A compound statement starts a logical line, so its keyword starts a physical one.
+_STATEMENTS = {
+    INFINITE_LOOP: re.compile(r"^[ \t\f]*while\b[ \t\f(\\\r\n]*(?:True\b|\d)", re.MULTILINE),
+    EXCEPT_CLAUSE: re.compile(r"^[ \t\f]*except\b", re.MULTILINE),
+}
+_WORD = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
+# `name: annotation = value`, `self.name: ...`, `(name): ...` (and anything else shaped
+# like them: conservative). Only a name's or an attribute's annotation binds a type, and
+# neither holds a colon before its own.
+_ANNOTATED = re.compile(r"^[ \t\f]*[(\w][^:\n]*:(?!=)([^\n=]*)", re.MULTILINE)
+_MAX_ANNOTATION_LINES = 30
+_NAMES_ARE_COMPLETE = sys.version_info >= (3, 10)
+
+
+class CodeIndex:
+    """The names of one file's code, for the gate's token tests."""
+
+    def __init__(self, text: str, code: Optional[types.CodeType]) -> None:
+        # The line patterns know only "\n"; CPython also ends lines at "\r".
+        self.text = text if "\r" not in text else text.replace("\r\n", "\n").replace("\r", "\n")
+        self.flags = 0
+        self.names: Optional[str] = None  # "\n"-separated, with a "\n" at each end
+        if code is not None and _NAMES_ARE_COMPLETE:
+            self.names = self._names(code)
+
+    def _names(self, code: types.CodeType) -> Optional[str]:
+        names: set[str] = set()
+        pending = [code]
+        while pending:
+            unit = pending.pop()
+            self.flags |= unit.co_flags
+            names.add(unit.co_name)
+            names.update(unit.co_names, unit.co_varnames, unit.co_cellvars, unit.co_freevars)
+            for constant in unit.co_consts:
+                if isinstance(constant, types.CodeType):
+                    pending.append(constant)
+                elif isinstance(constant, str):
+                    _add_string_words(constant, names)
+                elif isinstance(constant, tuple):  # keyword-argument names, constant tuples
+                    for item in constant:
+                        if isinstance(item, str):
+                            _add_string_words(item, names)
+        for match in _ANNOTATED.finditer(self.text):
+            annotation = _annotation_text(self.text, match)
+            if annotation is None:
+                return None  # an annotation too long to follow: test the text instead
+            names.update(_WORD.findall(annotation))
+        return "\n" + "\n".join(names) + "\n"
+
+    def has(self, token: str) -> bool:
+        if self.names is None:
+            return _text_token(token) in self.text
+        if token == ASYNC_DEF:
+            return bool(self.flags & _CO_ASYNC)
+        if token == GENERATOR:
+            return bool(self.flags & _CO_GENERATOR)
+        pattern = _STATEMENTS.get(token)
+        if pattern is not None:
+            return pattern.search(self.text) is not None
+        return token in self.names
+
+    def names_module(self, path: str) -> bool:
+        """The root module of `path` is named whole, and so is its last part (a name
+        resolved to `http.client.HTTPConnection` is spelt `HTTPConnection` somewhere)."""
+        root, _dot, rest = path.partition(".")
+        if rest and not self.has(rest.rpartition(".")[2]):
+            return False
+        if self.names is None:
+            return root in self.text
+        return f"\n{root}\n" in self.names or f"\n{root}." in self.names
+
+
+def gate(rules: Sequence[type[Rule]], index: CodeIndex, facts: ProjectFacts) -> list[type[Rule]]:
+    """The rules whose tokens occur in the file (the others cannot fire there)."""
+    return [rule for rule in rules if _may_fire(rule, index, facts)]
+
+
+def _may_fire(rule: type[Rule], index: CodeIndex, facts: ProjectFacts) -> bool:
+    triggers = rule.triggers + rule.project_triggers(facts)
+    if triggers and not any(index.has(token) for token in triggers):
+        return False
+    if rule.modules and not any(index.names_module(module) for module in rule.modules):
+        return False
+    return all(any(index.has(token) for token in group) for group in rule.requires)
+
+
+def _text_token(token: str) -> str:
+    """What a syntax token looks like in text (for the text fallback)."""
+    return token.split()[0]
+
+
+def _add_string_words(value: str, names: set[str]) -> None:
+    """The words of a string that may be a name or an annotation (`"create_task"`,
+    `"context.Context | None"`, `"Annotated[Pool, Depends(pool)]"`), not prose: PEP 563 writes
+    an annotation with spaces only around an operator or inside brackets."""
+    if "\n" not in value and (" " not in value or "[" in value or "(" in value or "|" in value):
+        names.update(_WORD.findall(value))
+
+
+def _annotation_text(text: str, match: re.Match) -> Optional[str]:
+    """The annotation that starts after the colon, with its continuation lines while its
+    brackets are open (None past `_MAX_ANNOTATION_LINES`)."""
+    annotation = match.group(1)
+    end = match.end()
+    for _ in range(_MAX_ANNOTATION_LINES):
+        if end >= len(text) or not _open_brackets(annotation):
+            return annotation
+        following = text.find("\n", end + 1)
+        following = len(text) if following < 0 else following
+        annotation += text[end:following]
+        end = following
+    return None
+
+
+def _open_brackets(text: str) -> bool:
+    return text.count("[") + text.count("(") + text.count("{") > text.count("]") + text.count(")") + text.count("}")
