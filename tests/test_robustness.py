@@ -449,3 +449,26 @@ def test_package_metadata_states_the_supported_pythons():
     assert info["Requires-Python"] == ">=3.9"
     versions = {c.rsplit(" :: ", 1)[1] for c in info.get_all("Classifier") if c.startswith("Programming Language :: Python :: 3.")}
     assert versions == {"3.9", "3.10", "3.11", "3.12", "3.13"}
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_linting_leaves_the_garbage_collector_as_it_found_it(enabled: bool) -> None:
+    """The engine pauses cyclic collection while LibCST builds a tree (the flake8 plugin
+    runs inside flake8's process): on return, and on an error, the host's setting stands."""
+    import gc
+
+    from ctxlint.engine import lint_text
+    from ctxlint.project import ProjectFacts
+    from ctxlint.settings import Settings
+
+    source = "import asyncio\n\nasync def handler():\n    asyncio.create_task(work())\n"
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        for text in (source, source + "def broken(:\n"):
+            result = lint_text(text, "example.py", Settings(), ProjectFacts())
+            assert gc.isenabled() is enabled
+        assert [finding.code for finding in lint_text(source, "example.py", Settings(), ProjectFacts()).findings] == ["CTX401"]
+        assert result.findings[0].code == "CTX001"
+    finally:
+        gc.enable() if was else gc.disable()
