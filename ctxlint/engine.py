@@ -8,10 +8,11 @@ parse: LibCST's native parser has no nesting limit of its own and, on code neste
 thousand levels deep, exhausts the C stack and kills the process, so text that CPython's
 parser refuses for its nesting becomes CTX001 without ever reaching LibCST. The same
 check is the syntax check of the files the gate keeps away from LibCST (those whose code
-cannot trigger any enabled rule), so CTX001 is reported either way, and its bytecode gives
-the gate the names the code uses (ctxlint/gate.py). The LibCST stages then
-run with a raised recursion limit: code generation and the semantic model recurse once per
-nesting level, and valid code may be nested as deep as CPython accepts.
+cannot trigger any enabled rule), so CTX001 is reported either way, and its bytecode
+gives the gate the names the code uses (ctxlint/gate.py). The LibCST stages then run with
+a raised recursion limit (code generation and the semantic model recurse once per nesting
+level, and valid code may be nested as deep as CPython accepts) and without cyclic
+garbage collection.
 """
 
 from __future__ import annotations
