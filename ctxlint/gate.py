@@ -24,6 +24,7 @@ text that CPython does not compile, and Python 3.9, whose compiler drops the cod
 
 from __future__ import annotations
 
+import inspect
 import re
 import sys
 import types
@@ -39,8 +40,8 @@ GENERATOR = "yield"
 INFINITE_LOOP = "while True"  # `while True:` or `while <integer>:`
 EXCEPT_CLAUSE = "except"
 
-_CO_ASYNC = 0x80 | 0x100 | 0x200  # CO_COROUTINE | CO_ITERABLE_COROUTINE | CO_ASYNC_GENERATOR
-_CO_GENERATOR = 0x20 | 0x200  # CO_GENERATOR | CO_ASYNC_GENERATOR
+_CO_ASYNC = inspect.CO_COROUTINE | inspect.CO_ITERABLE_COROUTINE | inspect.CO_ASYNC_GENERATOR
+_CO_GENERATOR = inspect.CO_GENERATOR | inspect.CO_ASYNC_GENERATOR
 # A compound statement starts a logical line, so its keyword starts a physical one.
 _STATEMENTS = {
     INFINITE_LOOP: re.compile(r"^[ \t\f]*while\b[ \t\f(\\\r\n]*(?:True\b|\d)", re.MULTILINE),
