@@ -27,8 +27,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Sequence
 
+from ctxlint.errors import UsageError
 from ctxlint.findings import Finding
-from ctxlint.settings import UsageError
 from ctxlint.source import DecodeError, decode
 
 FORMAT_VERSION = 1

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from ctxlint import __version__
-from ctxlint.settings import UsageError
+from ctxlint.errors import UsageError
 
 SUBCOMMANDS = ("check", "rule", "rules", "version")
 OUTPUT_FORMATS = ("text", "json", "sarif", "github", "junit")
@@ -100,7 +100,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
 
 def _rules_table() -> str:
-    from ctxlint.rules.base import registry
+    from ctxlint.rules import registry
 
     rows = [("code", "name", "status", "fix")]
     for code, rule in registry().items():
@@ -110,7 +110,7 @@ def _rules_table() -> str:
 
 
 def _rules_markdown() -> str:
-    from ctxlint.rules.base import registry
+    from ctxlint.rules import registry
 
     lines = ["| code | name | status | fix | what it finds |", "|---|---|---|---|---|"]
     for code, rule in registry().items():
@@ -120,7 +120,7 @@ def _rules_markdown() -> str:
 
 
 def _show_rule(code: str) -> int:
-    from ctxlint.rules.base import registry
+    from ctxlint.rules import registry
 
     rule = registry().get(code.upper())
     if rule is None:
@@ -200,7 +200,8 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _print_findings(args: argparse.Namespace, findings, outcome, fix_mode: Optional[str]) -> None:
-    from ctxlint.reporters import RunSummary, reporters
+    from ctxlint.reporters import reporters
+    from ctxlint.reporters.summary import RunSummary
 
     summary = RunSummary(
         files_checked=len(outcome.files), fix_mode=fix_mode, fixed=outcome.fixed_findings, files=tuple(outcome.files)
@@ -220,7 +221,7 @@ def _print_findings(args: argparse.Namespace, findings, outcome, fix_mode: Optio
 
 def statistics_table(findings) -> str:
     """Counts per code, most frequent first (ruff's `--statistics`)."""
-    from ctxlint.rules.base import registry
+    from ctxlint.rules import registry
 
     counts = Counter(f.code for f in findings)
     fixable = Counter(f.code for f in findings if f.fix is not None)

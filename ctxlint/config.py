@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
-from ctxlint.settings import Settings, UsageError, parse_target_version, validate_selectors
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.9/3.10
-    import tomli as tomllib
-
-CONFIG_NAMES = ("pyproject.toml", "ctxlint.toml", ".ctxlint.toml")
+from ctxlint.config_files import CONFIG_NAMES, ctxlint_table, load_toml
+from ctxlint.errors import UsageError
+from ctxlint.settings import (
+    Settings,
+    parse_target_version,
+    validate_selectors,
+)
 
 _LIST_KEYS = {
     "select", "ignore", "extend-select", "exclude", "extend-exclude", "instrumented",
@@ -24,29 +22,6 @@ _LIST_KEYS = {
 }
 _BOOL_KEYS = {"preview", "auto-instrumentation"}
 _KNOWN_KEYS = _LIST_KEYS | _BOOL_KEYS | {"per-file-ignores", "target-version", "opentelemetry"}
-
-
-def _load_toml(path: Path) -> dict[str, Any]:
-    try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"{path}: invalid TOML: {exc}") from None
-    except UnicodeDecodeError as exc:
-        raise UsageError(f"{path}: invalid TOML: not UTF-8 (byte 0x{exc.object[exc.start]:02x} at offset {exc.start})") from None
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read config: {exc.strerror or exc}") from None
-
-
-def _table_of(path: Path, data: dict[str, Any]) -> Optional[dict[str, Any]]:
-    """The ctxlint table of a config file, or None if it has none."""
-    tool = data.get("tool", {})
-    table = tool.get("ctxlint") if isinstance(tool, dict) else None
-    if path.name == "pyproject.toml":
-        return table
-    if table is not None:
-        return table
-    return {k: v for k, v in data.items() if k != "tool"}
 
 
 def find_config(start: Path) -> tuple[Optional[Path], dict[str, Any], Optional[str]]:
@@ -58,12 +33,12 @@ def find_config(start: Path) -> tuple[Optional[Path], dict[str, Any], Optional[s
             candidate = folder / name
             if not os.path.isfile(candidate):
                 continue
-            data = _load_toml(candidate)
+            data = load_toml(candidate)
             if name == "pyproject.toml" and requires_python is None:
                 project = data.get("project", {})
                 if isinstance(project, dict) and isinstance(project.get("requires-python"), str):
                     requires_python = project["requires-python"]
-            table = _table_of(candidate, data)
+            table = ctxlint_table(candidate, data)
             if table is not None:
                 return candidate, table, requires_python
     return None, {}, requires_python
@@ -72,8 +47,8 @@ def find_config(start: Path) -> tuple[Optional[Path], dict[str, Any], Optional[s
 def load_config_file(path: Path) -> tuple[dict[str, Any], Optional[str]]:
     if not os.path.isfile(path):
         raise UsageError(f"{path}: config file not found")
-    data = _load_toml(path)
-    table = _table_of(path, data) or {}
+    data = load_toml(path)
+    table = ctxlint_table(path, data) or {}
     project = data.get("project", {})
     requires = project.get("requires-python") if isinstance(project, dict) else None
     return table, requires if isinstance(requires, str) else None

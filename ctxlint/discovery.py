@@ -6,11 +6,14 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Optional, Sequence
 
 import pathspec
 
-from ctxlint.settings import Settings, UsageError
+from ctxlint.errors import UsageError
+
+if TYPE_CHECKING:
+    from ctxlint.settings import Settings
 
 # Never descended into, whatever the ignore files say (ruff's defaults, plus ours).
 SKIPPED_DIRECTORIES = frozenset(

@@ -30,12 +30,13 @@ from typing import Iterable, Optional, Sequence
 import libcst as cst
 from libcst._nodes.base import CSTNode
 
+from ctxlint.analysis.project import ProjectFacts
 from ctxlint.findings import Finding, Fix, Location, RelatedLocation
 from ctxlint.gate import CodeIndex, gate
 from ctxlint.noqa import is_suppressed, logical_line_text
 from ctxlint.positions import Spans
-from ctxlint.project import ProjectFacts
-from ctxlint.rules.base import FileContext, Report, Rule, registry
+from ctxlint.rules import registry
+from ctxlint.rules.base import FileContext, Report, Rule
 from ctxlint.settings import Settings
 from ctxlint.source import DecodeError, SourceText, decode, parser_limit
 
@@ -350,8 +351,8 @@ def _parse(text: str, cpython_accepted: bool = False):
 
 def run_rules(module, rules: Sequence[type[Rule]], filename: str, settings: Settings, facts: ProjectFacts):
     """Walk `module` once with every rule; returns (reports, [(rule name, exception)])."""
-    from ctxlint.model import SemanticModel
-    from ctxlint.walker import walk
+    from ctxlint.analysis.model import SemanticModel
+    from ctxlint.analysis.walker import walk
 
     model = SemanticModel()
     context = FileContext(filename, model, settings, facts)

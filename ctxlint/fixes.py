@@ -44,7 +44,7 @@ class _Replacer(cst.CSTTransformer):
 
 def _paths_to(module: cst.Module, targets: set[int]) -> Optional[set[int]]:
     """The ids of the nodes from `module` down to each target, or None if one is missing."""
-    from ctxlint.walker import children
+    from ctxlint.analysis.walker import children
 
     on_path: set[int] = set()
     remaining = set(targets)

@@ -54,11 +54,11 @@ class Plugin:
         cls._resolver = None
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
+        from ctxlint.analysis.project import cached_facts
         from ctxlint.config import ConfigResolver
         from ctxlint.engine import lint_text
-        from ctxlint.project import cached_facts
+        from ctxlint.errors import UsageError
         from ctxlint.runner import display_name
-        from ctxlint.settings import UsageError
 
         path = Path(self.filename)
         try:

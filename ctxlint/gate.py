@@ -31,14 +31,10 @@ import types
 from typing import TYPE_CHECKING, Optional, Sequence
 
 if TYPE_CHECKING:
-    from ctxlint.project import ProjectFacts
+    from ctxlint.analysis.project import ProjectFacts
     from ctxlint.rules.base import Rule
 
-# Tokens that stand for syntax.
-ASYNC_DEF = "async def"
-GENERATOR = "yield"
-INFINITE_LOOP = "while True"  # `while True:` or `while <integer>:`
-EXCEPT_CLAUSE = "except"
+from ctxlint.rules.base import ASYNC_DEF, EXCEPT_CLAUSE, GENERATOR, INFINITE_LOOP
 
 _CO_ASYNC = inspect.CO_COROUTINE | inspect.CO_ITERABLE_COROUTINE | inspect.CO_ASYNC_GENERATOR
 _CO_GENERATOR = inspect.CO_GENERATOR | inspect.CO_ASYNC_GENERATOR

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Optional, Sequence
 
+from ctxlint.analysis.project import ProjectFacts, cached_facts
 from ctxlint.config import ConfigResolver
 from ctxlint.discovery import discover
 from ctxlint.findings import Finding, Location
-from ctxlint.project import ProjectFacts, cached_facts
 from ctxlint.settings import Settings
 
 if TYPE_CHECKING:

@@ -9,12 +9,10 @@ from dataclasses import dataclass, field, fields
 from pathlib import PurePosixPath
 from typing import Iterable, Optional
 
+from ctxlint.errors import UsageError
+
 SUPPORTED_VERSIONS = tuple((3, minor) for minor in range(9, 15))
 TOOL_PREFIX = "CTX"
-
-
-class UsageError(Exception):
-    """A user mistake (bad option, config or path): one line on stderr, exit 2."""
 
 
 def parse_target_version(value: str, where: str) -> tuple[int, int]:
@@ -132,6 +130,6 @@ def validate_selectors(selectors: Iterable[str], where: str) -> None:
 
 
 def _rules() -> dict:
-    from ctxlint.rules.base import registry
+    from ctxlint.rules import registry
 
     return registry()

@@ -13,7 +13,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from conftest import TESTDATA, run_ctxlint
 
 BASELINE = "ctxlint-baseline.json"

@@ -18,7 +18,6 @@ import threading
 from pathlib import Path
 
 import pytest
-
 from conftest import TESTDATA, run_ctxlint, run_json, script
 from fixtures import expected_findings
 

@@ -13,7 +13,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from conftest import run_ctxlint
 
 SERVICE = textwrap.dedent(

@@ -18,10 +18,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, run_ctxlint, run_json
 from fixtures import expected_findings
-from ctxlint.rules.base import registry
+
+from ctxlint.rules import registry
 
 RULES = registry()
 CANCELLATION = [code for code in RULES if code.startswith("CTX4")]

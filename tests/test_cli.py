@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import run_ctxlint
 
 # CTX201-CTX203 are preview rules (benchmarks/PRECISION.md): test projects select the family.
@@ -45,7 +44,7 @@ def test_version_and_module_entry_point() -> None:
 
 
 def test_rules_table_lists_every_rule() -> None:
-    from ctxlint.rules.base import registry
+    from ctxlint.rules import registry
 
     table = out(run_ctxlint("rules"))
     for code, rule in registry().items():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from fixtures import expected_findings, fixture_files, lint_all, project_dirs
 
 

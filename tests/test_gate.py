@@ -22,9 +22,9 @@ import pytest
 from conftest import run_ctxlint
 from fixtures import materialise
 
+from ctxlint.analysis.project import ProjectFacts
 from ctxlint.gate import CodeIndex, gate
-from ctxlint.project import ProjectFacts
-from ctxlint.rules.base import registry
+from ctxlint.rules import registry
 
 JSON = ("check", "--preview", "--output-format", "json", "--exit-zero")
 

@@ -17,7 +17,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from conftest import TESTDATA, run_ctxlint, run_json
 from fixtures import expected_findings
 
@@ -753,8 +752,8 @@ def _lifecycle_sources() -> list[Path]:
 
 def test_gate_is_conservative_for_lifecycle_rules() -> None:
     """With span factories of every name known, the gate never hides a CTX5 finding."""
+    from ctxlint.analysis.project import ProjectFacts, extract_python_facts
     from ctxlint.engine import lint_bytes
-    from ctxlint.project import ProjectFacts, extract_python_facts
     from ctxlint.settings import Settings
 
     sources = {path.name: path.read_bytes() for path in _lifecycle_sources()}

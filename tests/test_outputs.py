@@ -19,7 +19,6 @@ from urllib.parse import unquote_to_bytes
 
 import jsonschema
 import pytest
-
 from conftest import REPO, TESTDATA, run_ctxlint, run_json
 from fixtures import materialise
 
@@ -171,7 +170,7 @@ def runner_lines(output: bytes) -> list[str]:
 
 
 def expected_level(code: str) -> str:
-    from ctxlint.rules.base import registry
+    from ctxlint.rules import registry
 
     return "warning" if code == "CTX002" or registry()[code].preview else "error"
 
@@ -237,7 +236,7 @@ def testdata_run(tmp_path_factory):
 
 def test_sarif_over_all_testdata_validates_and_matches_the_findings(testdata_run) -> None:
     from ctxlint import __version__
-    from ctxlint.rules.base import registry
+    from ctxlint.rules import registry
 
     tmp, outputs = testdata_run
     found = json.loads(outputs["json"])
@@ -372,8 +371,8 @@ def test_github_hostile_file_name_cannot_inject_a_workflow_command(tmp_path: Pat
 
 def test_github_escapes_line_breaks_in_messages() -> None:
     from ctxlint.findings import Finding, Location
-    from ctxlint.reporters import RunSummary
     from ctxlint.reporters.github import render
+    from ctxlint.reporters.summary import RunSummary
 
     message = "first\r\n::error file=x.py::second\rthird\n%0A, done: 100%"
     finding = Finding("CTX101", "root-context-in-entry-point", message, "a,b:c%.py", Location(1, 1, 1, 2))
@@ -475,8 +474,8 @@ def test_sarif_fix_is_the_edit_that_fix_applies(tmp_path: Path, source: str) -> 
 
 def test_sarif_related_locations_and_marked_missing_newline() -> None:
     from ctxlint.findings import Finding, Fix, Location, RelatedLocation
-    from ctxlint.reporters import RunSummary
     from ctxlint.reporters.sarif import render
+    from ctxlint.reporters.summary import RunSummary
 
     original = "a = 1\nspan = start()\nend = 2"
     diff = (

@@ -16,7 +16,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from conftest import TESTDATA, run_ctxlint, script
 
 CLIENT = """\

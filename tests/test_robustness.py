@@ -26,7 +26,7 @@ import pytest
 from conftest import run_ctxlint, script
 
 # The CTX201 rule's documented example: reported, by the rule's own docs test.
-from ctxlint.rules.threads import ThreadWithoutContext
+from ctxlint.rules.ctx2.ctx201_thread_without_context import ThreadWithoutContext
 
 OTHER = textwrap.dedent(ThreadWithoutContext.example).lstrip()
 THREAD_CALL = "threading.Thread(target=send_audit_log, args=(request.id,)).start()"
@@ -457,8 +457,8 @@ def test_linting_leaves_the_garbage_collector_as_it_found_it(enabled: bool) -> N
     runs inside flake8's process): on return, and on an error, the host's setting stands."""
     import gc
 
+    from ctxlint.analysis.project import ProjectFacts
     from ctxlint.engine import lint_text
-    from ctxlint.project import ProjectFacts
     from ctxlint.settings import Settings
 
     source = "import asyncio\n\nasync def handler():\n    asyncio.create_task(work())\n"

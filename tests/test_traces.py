@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from conftest import TESTDATA, run_json
 
-from ctxlint.rules.base import registry
+from ctxlint.rules import registry
 from ctxlint.semantics import otel
 
 TRACES = TESTDATA / "traces"

@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import Sequence
 
 from ctxlint.findings import Finding
-from ctxlint.reporters import RunSummary
 from ctxlint.reporters.sarif import level
+from ctxlint.reporters.summary import RunSummary
 
 
 def escape_data(text: str) -> str:

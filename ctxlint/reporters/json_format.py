@@ -6,7 +6,7 @@ import json
 from typing import Sequence
 
 from ctxlint.findings import Finding
-from ctxlint.reporters import RunSummary
+from ctxlint.reporters.summary import RunSummary
 
 
 def render(findings: Sequence[Finding], summary: RunSummary) -> str:

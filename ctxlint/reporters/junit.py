@@ -17,7 +17,7 @@ from typing import Sequence
 from xml.sax.saxutils import escape, quoteattr
 
 from ctxlint.findings import Finding
-from ctxlint.reporters import RunSummary
+from ctxlint.reporters.summary import RunSummary
 
 # Everything outside XML 1.0's `Char` production.
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

@@ -22,7 +22,7 @@ from urllib.parse import quote
 
 from ctxlint import __version__
 from ctxlint.findings import Finding, Location
-from ctxlint.reporters import RunSummary
+from ctxlint.reporters.summary import RunSummary
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/ctxlint/"
@@ -38,7 +38,7 @@ def level(code: str) -> str:
     Preview rules have no measured precision yet, and CTX002 is a bug in ctxlint rather
     than in the code, so both are warnings; everything else is an error.
     """
-    from ctxlint.rules.base import registry
+    from ctxlint.rules import registry
 
     return "warning" if code == INTERNAL_ERROR or registry()[code].preview else "error"
 
@@ -65,7 +65,7 @@ def render(findings: Sequence[Finding], summary: RunSummary) -> str:
 
 
 def _rule(code: str) -> dict:
-    from ctxlint.rules.base import registry
+    from ctxlint.rules import registry
 
     rule = registry()[code]
     docs = rule.documentation()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from ctxlint.findings import Finding
-from ctxlint.reporters import RunSummary
+from ctxlint.reporters.summary import RunSummary
 
 
 def render(findings: Sequence[Finding], summary: RunSummary) -> str:

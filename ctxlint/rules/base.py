@@ -16,9 +16,16 @@ from typing import TYPE_CHECKING, Any, ClassVar, Optional, Sequence
 import libcst as cst
 
 if TYPE_CHECKING:
-    from ctxlint.model import SemanticModel
-    from ctxlint.project import ProjectFacts
+    from ctxlint.analysis.model import SemanticModel
+    from ctxlint.analysis.project import ProjectFacts
     from ctxlint.settings import Settings
+
+
+# Trigger tokens that stand for syntax, not names (ctxlint/gate.py matches them).
+ASYNC_DEF = "async def"
+GENERATOR = "yield"
+INFINITE_LOOP = "while True"  # `while True:` or `while <integer>:`
+EXCEPT_CLAUSE = "except"
 
 
 @dataclass(frozen=True)
@@ -56,8 +63,6 @@ class FileContext:
     def target_version(self) -> tuple[int, int]:
         return self.settings.target_version
 
-
-_REGISTRY: dict[str, type["Rule"]] = {}
 
 
 class Rule(cst.BatchableCSTVisitor):
@@ -100,10 +105,6 @@ class Rule(cst.BatchableCSTVisitor):
             if (name.startswith("visit_") or name.startswith("leave_"))
             and not getattr(member, "_is_no_op", False)
         )
-        if cls.code:
-            if cls.code in _REGISTRY:
-                raise RuntimeError(f"duplicate rule code {cls.code}")
-            _REGISTRY[cls.code] = cls
 
     def __init__(self, context: FileContext) -> None:
         super().__init__()
@@ -171,10 +172,3 @@ class Rule(cst.BatchableCSTVisitor):
                 "## Known limits\n" + textwrap.dedent(cls.known_limits).strip(),
             ]
         ) + "\n"
-
-
-def registry() -> dict[str, type[Rule]]:
-    """All registered rules by code (importing every rule family first)."""
-    import ctxlint.rules  # noqa: F401  (registers the families)
-
-    return dict(sorted(_REGISTRY.items()))

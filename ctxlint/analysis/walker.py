@@ -14,7 +14,7 @@ from typing import Callable, Iterable
 
 import libcst as cst
 
-from ctxlint.model import SemanticModel
+from ctxlint.analysis.model import SemanticModel
 
 # Fields that never hold code: whitespace, punctuation, tokens and formatting.
 _NON_CODE_FIELDS = frozenset(

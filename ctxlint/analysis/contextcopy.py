@@ -12,10 +12,10 @@ from typing import Optional
 
 import libcst as cst
 
-from ctxlint.model import SemanticModel
-from ctxlint.project import ProjectFacts
+from ctxlint.analysis.model import SemanticModel
+from ctxlint.analysis.project import ProjectFacts
+from ctxlint.analysis.syntax import attribute_name, positional
 from ctxlint.semantics import concurrency as sem
-from ctxlint.syntax import attribute_name, positional
 
 # A receiver named like a context (`ctx.run`, `self._context.run`, `request_ctx.run`)
 # whose value cannot be resolved: the author chose a context deliberately.

@@ -1,4 +1,6 @@
-"""CTX0xx: findings about the linter itself, produced by the engine rather than a walk."""
+"""CTX001 syntax-error."""
+
+from __future__ import annotations
 
 from ctxlint.rules.base import Rule
 
@@ -27,18 +29,3 @@ class SyntaxError_(Rule):
     LibCST parses the newest Python grammar whatever the running interpreter, so code using
     newer syntax than the interpreter is still linted.
     """
-
-
-class InternalError(Rule):
-    """## What it does
-    Reports that a rule raised an exception on this file. The message names the rule and
-    the exception type; the file's other findings are still reported.
-
-    ## Why is this bad?
-    It is a bug in ctxlint: please report it with the file that triggers it.
-    """
-
-    code = "CTX002"
-    name = "internal-error"
-    engine_only = True
-    known_limits = "Deselect the failing rule with `--ignore` until it is fixed."

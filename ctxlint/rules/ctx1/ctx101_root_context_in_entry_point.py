@@ -1,26 +1,20 @@
-"""CTX1xx: severed traces — an empty root context where a parent exists, a derived
-Context thrown away, a Context parameter never used.
-
-Facts: runtime-semantics.md §B.1-§B.2 (what is empty, what only returns a Context) and
-§D (entry points, via `ctxlint.entrypoints`).
-"""
+"""CTX101 root-context-in-entry-point."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Optional
 
 import libcst as cst
 
-from ctxlint.entrypoints import parent_context_reason
-from ctxlint.model import dotted_name, unwrap_optional
+from ctxlint.analysis.entrypoints import parent_context_reason
+from ctxlint.analysis.syntax import argument, attribute_name, is_none, keyword, source
 from ctxlint.rules.base import Rule
 from ctxlint.semantics import otel
-from ctxlint.syntax import argument, attribute_name, is_none, keyword, source
 
 _OTEL = "opentelemetry"
-_CONTEXTVARS = "contextvars"
 
+_CONTEXTVARS = "contextvars"
 
 @dataclass(frozen=True)
 class _Empty:
@@ -29,7 +23,6 @@ class _Empty:
     kind: str  # _OTEL | _CONTEXTVARS
     text: str  # how to name it in a message
     span_only: bool = False  # `set_span_in_context(span, Context())`: parents fine, drops the rest
-
 
 class RootContextInEntryPoint(Rule):
     """## What it does
@@ -154,7 +147,6 @@ class RootContextInEntryPoint(Rule):
             return (given.value, _OTEL, "attaches") if given is not None else None
         return None
 
-
 def _empty_context(node: cst.BaseExpression, model, spans: bool = True, depth: int = 0) -> Optional[_Empty]:
     """What empty context `node` evaluates to, if it certainly is one.
 
@@ -198,7 +190,6 @@ def _empty_context(node: cst.BaseExpression, model, spans: bool = True, depth: i
         return _Empty(_OTEL, source(node), span_only)
     return None
 
-
 def _is_empty_literal(node: cst.BaseExpression, model) -> bool:
     """`{}` or `dict()` (the builtin, not shadowed)."""
     if isinstance(node, cst.Dict):
@@ -211,10 +202,9 @@ def _is_empty_literal(node: cst.BaseExpression, model) -> bool:
         and model.lookup("dict") is None
     )
 
-
 def _assigned_once(name: str, model) -> bool:
     """`name` is bound exactly once in the function (or module) that binds it."""
-    from ctxlint.walker import iter_descendants
+    from ctxlint.analysis.walker import iter_descendants
 
     scope = model.scope
     while scope is not None and name not in scope.bindings:
@@ -239,7 +229,6 @@ def _assigned_once(name: str, model) -> bool:
             count += 1
     return count == 1
 
-
 def _target_names(target: cst.BaseExpression) -> list[cst.Name]:
     if isinstance(target, cst.Name):
         return [target]
@@ -250,181 +239,3 @@ def _target_names(target: cst.BaseExpression) -> list[cst.Name]:
             names.extend(_target_names(value))
         return names
     return []
-
-
-class ContextResultDiscarded(Rule):
-    """## What it does
-    Reports a call whose only effect is the Context it returns, used as a bare statement:
-    `trace.set_span_in_context`, `context.set_value`, `baggage.set_baggage` /
-    `remove_baggage` / `clear`, `propagate.extract`, `contextvars.copy_context`.
-
-    ## Why is this bad?
-    These functions never change the current context: they build a new, immutable
-    Context and return it. Thrown away, the call does nothing: the baggage is not set, the
-    span is not made current, the incoming trace is not continued.
-    """
-
-    code = "CTX102"
-    name = "context-result-discarded"
-    triggers = (
-        "set_span_in_context", "set_value", "set_baggage", "remove_baggage", "clear",
-        "extract", "copy_context",
-    )
-    modules = ("opentelemetry", "contextvars")
-    example = """
-    from opentelemetry import baggage
-
-    def tag_tenant(tenant_id):
-        baggage.set_baggage("tenant.id", tenant_id)
-    """
-    use_instead = """
-    from opentelemetry import baggage, context
-
-    def tag_tenant(tenant_id):
-        return context.attach(baggage.set_baggage("tenant.id", tenant_id))
-    """
-    known_limits = """
-    Only bare expression statements are reported; a result assigned to a variable that is
-    never used is not.
-    """
-
-    def visit_Call(self, node: cst.Call) -> None:
-        if not isinstance(self.model.parent, cst.Expr):
-            return
-        path = self.model.resolve(node.func)
-        if path not in otel.RESULT_ONLY:
-            return
-        called = source(node.func)
-        if path == otel.COPY_CONTEXT:
-            remedy = "keep it and run the work with `ctx.run(...)`"
-        elif path in otel.EXTRACTORS:
-            remedy = "pass it as `context=` to `start_as_current_span` or `attach` it to continue the incoming trace"
-        else:
-            remedy = "`context.attach(...)` it (and `detach` the token) or pass it as `context=`"
-        self.report(node, f"the Context returned by `{called}` is discarded, so the call has no effect; {remedy}")
-
-
-@dataclass
-class _Frame:
-    """One `def`: its OpenTelemetry `Context` parameters, the ones used, the first sink."""
-
-    params: frozenset
-    used: set = field(default_factory=set)
-    sink: Optional[str] = None  # what the function does without the parameter
-    remedy: str = "pass `context={}`"
-
-
-class ContextParameterIgnored(Rule):
-    """## What it does
-    Reports a function with a parameter annotated as an OpenTelemetry `Context` (or
-    `Optional[Context]`) that starts spans, injects or attaches a context without ever
-    using that parameter (the Go `contextcheck` idea).
-
-    ## Why is this bad?
-    The caller handed over the context its work belongs to, typically one extracted from
-    an incoming message. Spans started without it hang off whatever happens to be current
-    (often nothing: a new trace), and `inject` propagates the wrong parent.
-    """
-
-    code = "CTX103"
-    name = "context-parameter-ignored"
-    triggers = ("Context",)
-    requires = (("start_span", "start_as_current_span", "inject", "attach"),)
-    modules = ("opentelemetry",)
-    example = """
-    from opentelemetry import trace
-    from opentelemetry.context import Context
-
-    tracer = trace.get_tracer(__name__)
-
-    def process(message, parent: Context):
-        with tracer.start_as_current_span("process"):
-            handle(message)
-    """
-    use_instead = """
-    from opentelemetry import trace
-    from opentelemetry.context import Context
-
-    tracer = trace.get_tracer(__name__)
-
-    def process(message, parent: Context):
-        with tracer.start_as_current_span("process", context=parent):
-            handle(message)
-    """
-    known_limits = """
-    Any mention of the parameter counts as a use (passed on, tested, reassigned). A
-    parameter whose name starts with `_` is taken as deliberately unused. Only the
-    function's own body counts as starting spans; nested functions are checked on their own.
-    """
-
-    def __init__(self, context) -> None:
-        super().__init__(context)
-        self._frames: list[Optional[_Frame]] = []
-
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        params = [*node.params.posonly_params, *node.params.params, *node.params.kwonly_params]
-        names = frozenset(
-            param.name.value
-            for param in params
-            if param.annotation is not None
-            and not param.name.value.startswith("_")
-            and self._is_context_annotation(param.annotation.annotation)
-        )
-        self._frames.append(_Frame(names) if names else None)
-
-    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
-        frame = self._frames.pop()
-        if frame is None or frame.sink is None:
-            return
-        unused = sorted(frame.params - frame.used)
-        if not unused:
-            return
-        param = unused[0]
-        self.report(
-            node.name,
-            f"`{node.name.value}` takes the OpenTelemetry Context `{param}` but {frame.sink} without it; "
-            + frame.remedy.format(param),
-        )
-
-    def visit_Name(self, node: cst.Name) -> None:
-        if not any(frame is not None and node.value in frame.params for frame in self._frames):
-            return
-        parent = self.model.parent
-        if isinstance(parent, cst.Param) and parent.name is node:
-            return
-        if isinstance(parent, cst.Arg) and parent.keyword is node:
-            return
-        if isinstance(parent, cst.Attribute) and parent.attr is node:
-            return
-        for frame in self._frames:
-            if frame is not None and node.value in frame.params:
-                frame.used.add(node.value)
-
-    def visit_Call(self, node: cst.Call) -> None:
-        frame = self._frames[-1] if self._frames else None
-        if frame is None or frame.sink is not None:
-            return
-        func = node.func
-        last = attribute_name(func)
-        if isinstance(func, cst.Attribute) and last in otel.SPAN_STARTERS:
-            frame.sink = f"starts spans (`{source(func)}`)"
-            return
-        path = self.model.resolve(func)
-        if path in otel.INJECTORS:
-            frame.sink = f"injects (`{source(func)}`)"
-        elif path == otel.ATTACH:
-            frame.sink = f"attaches a context (`{source(func)}`)"
-            frame.remedy = "attach `{}` or a context derived from it"
-
-    def _is_context_annotation(self, annotation: cst.BaseExpression) -> bool:
-        annotation = unwrap_optional(annotation)
-        if isinstance(annotation, cst.Subscript) and (dotted_name(annotation.value) or "").endswith("Union"):
-            kept = [
-                element.slice.value
-                for element in annotation.slice
-                if isinstance(element.slice, cst.Index) and not is_none(element.slice.value)
-            ]
-            if len(kept) != 1:
-                return False
-            annotation = unwrap_optional(kept[0])
-        return self.model.resolve(annotation) == otel.OTEL_CONTEXT

@@ -16,14 +16,16 @@ pre-scan of the module, done the first time a function needs it.
 from __future__ import annotations
 
 from pathlib import PurePath
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import libcst as cst
 
-from ctxlint.model import Scope, SemanticModel, dotted_name
+from ctxlint.analysis.model import Scope, SemanticModel, dotted_name
+from ctxlint.analysis.syntax import attribute_name, keyword, positional
 from ctxlint.semantics import entrypoints as table
-from ctxlint.settings import Settings
-from ctxlint.syntax import attribute_name, keyword, positional
+
+if TYPE_CHECKING:
+    from ctxlint.settings import Settings
 
 
 def parent_context_reason(model: SemanticModel, settings: Settings, path: str = "") -> Optional[str]:
@@ -213,7 +215,7 @@ def _registered_handlers(model: SemanticModel) -> dict[tuple[str, str], str]:
 
 
 def _scan_registrations(model: SemanticModel) -> dict[tuple[str, str], str]:
-    from ctxlint.walker import iter_descendants
+    from ctxlint.analysis.walker import iter_descendants
 
     found: dict[tuple[str, str], str] = {}
     for node in iter_descendants(model.module_scope.node):

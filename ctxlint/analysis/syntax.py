@@ -82,7 +82,7 @@ def is_expression_statement(model_parent: Optional[cst.CSTNode]) -> bool:
 def own_descendants(node: cst.CSTNode):
     """Descendants of `node` that run as part of it, in source order: nested functions,
     lambdas and classes are yielded but not entered."""
-    from ctxlint.walker import children
+    from ctxlint.analysis.walker import children
 
     stack = children(node)
     stack.reverse()

@@ -16,7 +16,7 @@ from typing import Iterable, Optional
 
 import libcst as cst
 
-from ctxlint.walker import children
+from ctxlint.analysis.walker import children
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ def is_handled(
 
 def is_global_name(function: cst.CSTNode, name: str) -> bool:
     """`global name` / `nonlocal name` in the function: the value escapes."""
-    from ctxlint.walker import iter_descendants
+    from ctxlint.analysis.walker import iter_descendants
 
     for node in iter_descendants(function):
         if isinstance(node, (cst.Global, cst.Nonlocal)) and any(item.name.value == name for item in node.names):

@@ -1,0 +1,184 @@
+"""The project's facts: what one file contributes, and what the project adds up to."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Optional
+
+from ctxlint.semantics import boundaries as bnd
+from ctxlint.semantics import instrumentation as inst
+
+
+@dataclass
+class Instrumentation:
+    library: str  # entry-point name ("wsgi"/"asgi" for OpenTelemetryMiddleware)
+    where: str  # "path:line", "auto-instrumentation (Dockerfile:9)" or "config"
+    objects: tuple[str, ...] = ()  # kind "object": the instrumented objects as written
+    kind: str = "global"  # "global" | "object" | "construction" | "auto" | "config"
+    form: str = ""  # the call, for --verbose: "FlaskInstrumentor().instrument_app(...)"
+
+    @property
+    def is_global(self) -> bool:
+        return self.kind in ("global", "auto", "config")
+
+    def object_names(self) -> set[str]:
+        """Names an instrumented object goes by: `self.client` -> {"client"}."""
+        return {part for text in self.objects for part in text.split(".") if part not in ("self", "cls")}
+
+    def describe(self, more: int = 0) -> str:
+        """`requests (app/telemetry.py:12)`; `more` other places do the same."""
+        where = f"{self.where}, +{more} more" if more else self.where
+        if self.kind == "object":
+            what = f"{inst.MIDDLEWARE_CLASS} ({self.library})" if self.library in ("wsgi", "asgi") else self.library
+            return f"{what} for {', '.join(self.objects)} ({where})"
+        if self.kind == "construction":
+            return f"{self.library} via {self.form} ({where})"
+        if self.kind == "auto":
+            return f"{self.library} (auto-instrumentation, {where})"
+        return f"{self.library} ({where})"
+
+@dataclass
+class FileFacts:
+    """What one file contributes (JSON-serialisable; cached per file)."""
+
+    imports_opentelemetry: bool = False
+    # [library, line, objects, kind, form]
+    instrumentations: list[list] = field(default_factory=list)
+    auto_instrumentation: Optional[int] = None  # line of the launcher / initialize()
+    provider_set: Optional[int] = None  # line of a module-level `set_tracer_provider(...)`
+    disabled: list[list] = field(default_factory=list)  # [library, line]
+    context_vars: list[list] = field(default_factory=list)  # [name, line]
+    context_wrappers: list[str] = field(default_factory=list)
+    span_factories: list[str] = field(default_factory=list)
+    injectors: list[str] = field(default_factory=list)
+    extractors: list[str] = field(default_factory=list)
+    # [name, line]: functions registered as request hooks, and functions those call
+    hook_registrations: list[list] = field(default_factory=list)
+    used: list[str] = field(default_factory=list)
+
+@dataclass
+class ProjectFacts:
+    opentelemetry: bool = False
+    opentelemetry_where: Optional[str] = None
+    instrumented: dict[str, list[Instrumentation]] = field(default_factory=dict)
+    auto_instrumentation: Optional[str] = None  # where: "Dockerfile:9", "config"
+    disabled: tuple[str, ...] = ()  # OTEL_PYTHON_DISABLED_INSTRUMENTATIONS values
+    disabled_where: dict[str, str] = field(default_factory=dict)
+    context_vars: dict[str, str] = field(default_factory=dict)
+    context_wrappers: frozenset[str] = frozenset()
+    span_factories: frozenset[str] = frozenset()
+    injectors: frozenset[str] = frozenset()  # project functions/classes calling `inject`
+    extractors: frozenset[str] = frozenset()  # ... calling `extract`
+    server_extraction: Optional[str] = None  # where a request hook extracts by hand
+    # Where the project sets up tracing for its own process: an instrumentor, middleware
+    # or helper, auto-instrumentation, a module-level `trace.set_tracer_provider(...)`,
+    # `instrumented = [...]` or `opentelemetry = true`. Without it the inventory says
+    # nothing (a library, whose host application instruments it, or a service set up
+    # where it is deployed) and CTX301-CTX304 stay silent.
+    tracing_setup: Optional[str] = None
+    used_libraries: tuple[str, ...] = ()  # informational (--verbose); rules never read it
+
+    def instrumentation(self, library: str) -> Optional[Instrumentation]:
+        """How `library` (an entry-point name) is instrumented for the whole process, if it is."""
+        if not library or library == inst.NO_INSTRUMENTATION:
+            return None
+        for record in self.instrumented.get(library, ()):
+            if record.is_global:
+                return record
+        if self.auto_instrumentation and library not in self.disabled and "*" not in self.disabled:
+            return Instrumentation(library, self.auto_instrumentation, kind="auto")
+        return None
+
+    def object_instrumentations(self, library: str) -> list[Instrumentation]:
+        """Per-object instrumentation of `library` (`instrument_app(app)`, `OpenTelemetryMiddleware(app)`)."""
+        return [record for record in self.instrumented.get(library, ()) if record.kind == "object"]
+
+    def instrumented_objects(self, library: str) -> set[str]:
+        """Names of objects instrumented one by one (`instrument_app(app)` -> {"app"})."""
+        return {name for record in self.object_instrumentations(library) for name in record.object_names()}
+
+    def disabled_reason(self, library: str) -> Optional[str]:
+        """Where auto-instrumentation of `library` is switched off, if it is."""
+        if not self.auto_instrumentation:
+            return None
+        for name in (library, "*"):
+            if name in self.disabled:
+                return self.disabled_where.get(name, "config")
+        return None
+
+    def _partial(self, library: str) -> str:
+        """Which objects of an otherwise uninstrumented library are instrumented."""
+        kinds = [library, *bnd.MIDDLEWARE_FRAMEWORKS.get(library, ())]
+        records = [r for kind in kinds for r in self.instrumented.get(kind, ()) if not r.is_global]
+        parts = sorted({", ".join(r.objects) if r.kind == "object" else f"where built with {r.form}" for r in records})
+        return "; ".join(parts)
+
+    def fingerprint(self) -> str:
+        """A hash of every fact a rule can read (the result cache is keyed by it)."""
+        data = asdict(self)
+        data.pop("used_libraries")
+        for name in ("context_wrappers", "span_factories", "injectors", "extractors"):
+            data[name] = sorted(getattr(self, name))
+        return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+    def describe(self) -> list[str]:
+        """Lines for `--verbose`: why a rule did or did not fire."""
+        if self.opentelemetry:
+            lines = [f"opentelemetry: yes ({self.opentelemetry_where})"]
+        else:
+            lines = ["opentelemetry: no (CTX3xx rules are off)"]
+        groups: dict[tuple, list[Instrumentation]] = {}
+        for library in sorted(self.instrumented):
+            if library == inst.WRAPPER_LIBRARY:
+                continue
+            for record in self.instrumented[library]:
+                key = (library, record.kind, record.objects if record.kind == "object" else record.form)
+                groups.setdefault(key, []).append(record)
+        instrumented = [records[0].describe(len(records) - 1) for records in groups.values()]
+        if self.auto_instrumentation:
+            covered = [lib for lib in self.used_libraries if lib not in self.instrumented and self.instrumentation(lib)]
+            instrumented.extend(f"{lib} (auto-instrumentation, {self.auto_instrumentation})" for lib in covered)
+            if not covered:
+                other = "every other library" if self.used_libraries else "every library"
+                instrumented.append(f"{other} (auto-instrumentation, {self.auto_instrumentation})")
+        lines.append("instrumented: " + (", ".join(instrumented) or "nothing"))
+        if self.opentelemetry and self.tracing_setup is None:
+            lines.append(
+                "tracing set up: not in this project (a library, or a service set up where it is deployed):"
+                " CTX301-CTX304 are off; `opentelemetry = true` turns them on"
+            )
+        missing = []
+        for library in self.used_libraries:
+            if self.instrumentation(library) is not None:
+                continue
+            if library == inst.NO_INSTRUMENTATION:
+                missing.append(f"{library} (no instrumentation exists)")
+            elif self.disabled_reason(library):
+                missing.append(f"{library} (disabled in {self.disabled_reason(library)})")
+            else:
+                partial = self._partial(library)
+                missing.append(f"{library} (only {partial})" if partial else library)
+        lines.append("not instrumented: " + (", ".join(missing) or "nothing"))
+        wrapped = self.instrumented.get(inst.WRAPPER_LIBRARY, [])
+        if wrapped:
+            shown = ", ".join(f"{', '.join(r.objects)} ({r.where})" for r in wrapped[:5])
+            extra = f", +{len(wrapped) - 5} more" if len(wrapped) > 5 else ""
+            lines.append(f"passed to tracing wrappers (treated as instrumented): {shown}{extra}")
+        if self.injectors or self.extractors or self.server_extraction:
+            parts = []
+            if self.injectors:
+                parts.append("inject in " + ", ".join(sorted(self.injectors)))
+            if self.extractors:
+                parts.append("extract in " + ", ".join(sorted(self.extractors)))
+            if self.server_extraction:
+                parts.append(f"a request handler extracts at {self.server_extraction}")
+            lines.append("manual propagation: " + "; ".join(parts))
+        lines.append(
+            "context variables: "
+            + (", ".join(f"{n} ({w})" for n, w in sorted(self.context_vars.items())) or "none")
+        )
+        lines.append("context wrappers: " + (", ".join(sorted(self.context_wrappers)) or "none"))
+        lines.append("span factories: " + (", ".join(sorted(self.span_factories)) or "none"))
+        return lines

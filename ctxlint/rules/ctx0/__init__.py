@@ -1,0 +1,1 @@
+"""CTX0xx: findings about the linter itself, produced by the engine rather than a walk."""

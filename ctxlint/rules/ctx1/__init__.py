@@ -1,0 +1,1 @@
+"""CTX1xx: severed traces — an empty root context where a parent exists, a derived"""

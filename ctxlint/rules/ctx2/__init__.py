@@ -1,0 +1,1 @@
+"""CTX2xx: context not carried into concurrent work (threads, executors, processes)."""

@@ -1,0 +1,99 @@
+"""CTX202 executor-without-context."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from ctxlint.analysis.contextcopy import (
+    is_context_run,
+)
+from ctxlint.analysis.syntax import (
+    positional,
+    source,
+)
+from ctxlint.rules.base import Replacement
+from ctxlint.rules.ctx2.shared import ContextCarryingRule, callable_label
+from ctxlint.semantics import concurrency as sem
+
+
+class ExecutorWithoutContext(ContextCarryingRule):
+    """## What it does
+    Reports `.submit(f, ...)` and `.map(f, ...)` on a `concurrent.futures.ThreadPoolExecutor`
+    (bound by constructor, `with ... as`, a `self.` attribute or an annotation) when `f`
+    does not run in a copied context.
+
+    ## Why is this bad?
+    Pool threads never receive the submitter's context: `f` runs in the worker thread's own
+    context, empty at first, and whatever an earlier task left attached there. Request ids,
+    tenants and the current span are lost, or worse, leak between requests.
+    """
+
+    code = "CTX202"
+    name = "executor-without-context"
+    preview = True
+    fix = "unsafe"
+    triggers = ("ThreadPoolExecutor",)
+    requires = (("submit", "map"),)
+    example = """
+    from concurrent.futures import ThreadPoolExecutor
+
+    def handle(request):
+        with ThreadPoolExecutor() as pool:
+            return pool.submit(render, request).result()
+    """
+    use_instead = """
+    import contextvars
+    from concurrent.futures import ThreadPoolExecutor
+
+    def handle(request):
+        with ThreadPoolExecutor() as pool:
+            return pool.submit(contextvars.copy_context().run, render, request).result()
+    """
+    fix_doc = """
+    Unsafe, `submit` only: inserts `contextvars.copy_context().run` as the submitted
+    callable. `map` has no fix: each item needs its own copy (a Context cannot be entered by
+    two threads at once), so rewrite it as one `submit` per item.
+    """
+    known_limits = """
+    Preview: measured on real code (benchmarks/PRECISION.md), most submissions to thread
+    pools in libraries and services are tests, flushes, start-up probes and dispatch loops
+    whose context does not matter; precision was far below the 90% a default rule needs.
+    Enable it (`--preview` or `select = ["CTX202"]`) where pools run request work.
+
+    Only receivers known to be a `ThreadPoolExecutor` are checked; an executor passed in
+    without an annotation is not. `ProcessPoolExecutor` is out of scope (CTX205). With
+    `ThreadingInstrumentor` and no project ContextVars the finding is dropped.
+    """
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if not (isinstance(func, cst.Attribute) and func.attr.value in sem.EXECUTOR_METHODS):
+            return
+        if self.model.resolve(func.value) != sem.THREAD_POOL + "()":
+            return
+        submitted = positional(node, 0)
+        if submitted is None or self.covered(submitted.value):
+            return
+        if is_context_run(submitted.value, self.model):
+            return
+        skip, note = self.instrumentation_verdict()
+        if skip:
+            return
+        method = func.attr.value
+        function = callable_label(submitted.value, self.model)
+        receiver = source(func.value)
+        if method == "submit":
+            message = (
+                f"`{receiver}.submit` runs `{function}` in a pool thread without the caller's context; "
+                f"submit `contextvars.copy_context().run, {function}` instead{note}"
+            )
+            run, imports = self.copy_context_run()
+            fixed = node.with_changes(args=[cst.Arg(run), *node.args])
+            fix = Replacement(node, fixed, "unsafe", "Submit through `contextvars.copy_context().run`", imports)
+        else:
+            message = (
+                f"`{receiver}.map` runs `{function}` in pool threads without the caller's context; "
+                f"use one `submit(contextvars.copy_context().run, {function}, item)` per item{note}"
+            )
+            fix = None
+        self.report(node, message, fix=fix)

@@ -1,0 +1,82 @@
+"""CTX206 thread-subclass-without-context."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from ctxlint.analysis.syntax import (
+    attribute_name,
+)
+from ctxlint.rules.base import Rule
+from ctxlint.rules.ctx2.shared import is_service_loop, own_loops
+from ctxlint.semantics import concurrency as sem
+
+
+class ThreadSubclassWithoutContext(Rule):
+    """## What it does
+    Reports a `threading.Thread` subclass that overrides `run()` but never captures a
+    context with `contextvars.copy_context()` in `__init__` or `start()`.
+
+    ## Why is this bad?
+    `run()` executes in the new thread, which starts with an empty context, so request
+    context and the current span are lost. `ThreadingInstrumentor` does not help either:
+    it patches `Thread.run`, which the override replaces.
+    """
+
+    code = "CTX206"
+    name = "thread-subclass-without-context"
+    preview = True
+    triggers = ("Thread",)
+    requires = (("run",),)
+    example = """
+    import threading
+
+    class Uploader(threading.Thread):
+        def run(self):
+            upload_pending()
+    """
+    use_instead = """
+    import contextvars
+    import threading
+
+    class Uploader(threading.Thread):
+        def start(self):
+            self._context = contextvars.copy_context()
+            super().start()
+
+        def run(self):
+            self._context.run(upload_pending)
+    """
+    known_limits = """
+    A `copy_context()` inside `run()` does not count: it runs in the new thread and copies
+    that thread's empty context.
+    """
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        if not any(self.model.resolve(base.value) == sem.THREAD_CLASS for base in node.bases):
+            return
+        methods = {
+            statement.name.value: statement
+            for statement in node.body.body
+            if isinstance(statement, cst.FunctionDef)
+        }
+        if "run" not in methods:
+            return
+        if any(is_service_loop(loop, methods["run"]) for loop in own_loops(methods["run"])):
+            return  # a service thread: it serves whatever comes, not the code that starts it
+        for name in ("__init__", "start"):
+            method = methods.get(name)
+            if method is not None and _calls_copy_context(method):
+                return
+        self.report(
+            node.name,  # reported on the `class` line, not on a decorator
+            f"Thread subclass `{node.name.value}` overrides `run()` without capturing a context; call "
+            f"`contextvars.copy_context()` in `__init__` or `start()` and run the body in it",
+        )
+
+def _calls_copy_context(function: cst.FunctionDef) -> bool:
+    from ctxlint.analysis.walker import iter_descendants
+
+    return any(
+        isinstance(n, cst.Call) and attribute_name(n.func) == "copy_context" for n in iter_descendants(function)
+    )

@@ -1,0 +1,1 @@
+"""CTX3xx: uninstrumented boundaries, where a trace cannot leave or enter the process."""

@@ -1,0 +1,1 @@
+"""CTX4xx: work nobody can stop or wait for (tasks, cancellation, timeouts, workers, clients)."""

@@ -1,0 +1,522 @@
+"""CTX402 swallowed-cancellation."""
+
+from __future__ import annotations
+
+from typing import Iterator, Optional, Union
+
+import libcst as cst
+
+from ctxlint.analysis.model import Scope
+from ctxlint.analysis.syntax import (
+    NESTED_SCOPES,
+    attribute_name,
+    own_descendants,
+    source,
+)
+from ctxlint.analysis.walker import children, iter_descendants
+from ctxlint.rules.base import ASYNC_DEF, EXCEPT_CLAUSE, Rule
+from ctxlint.rules.ctx4.shared import LOOPS, has_checkpoint, is_infinite
+from ctxlint.semantics import cancellation as sem
+
+_Handler = Union[cst.ExceptHandler, cst.ExceptStarHandler]
+
+class SwallowedCancellation(Rule):
+    """## What it does
+    Reports, in an `async def`, an `except` clause that catches the task's cancellation
+    (`asyncio.CancelledError` directly or in a tuple, `BaseException`, a bare `except:`)
+    and can finish without re-raising, and `contextlib.suppress(asyncio.CancelledError)`.
+
+    ## Why is this bad?
+    Cancellation is how asyncio stops work: `asyncio.timeout()`, `wait_for`, `TaskGroup`
+    and shutdown all cancel a task and wait for the `CancelledError` to come back out. A
+    handler that swallows it makes the deadline silently pass (no `TimeoutError`, the block
+    keeps running), makes `wait_for` return a value instead of timing out, and breaks
+    sibling cancellation in task groups.
+    """
+
+    code = "CTX402"
+    name = "swallowed-cancellation"
+    # Preview since issue 10: on the benchmark corpus 9 true positives in a sample of 50
+    # before the fixes below, 11 in 15 (6 more debatable) after them; see "Known limits"
+    # and benchmarks/PRECISION.md.
+    preview = True
+    triggers = (EXCEPT_CLAUSE, "suppress")
+    requires = ((ASYNC_DEF,),)
+    example = """
+    import asyncio
+
+    async def poll(client):
+        try:
+            return await client.fetch()
+        except asyncio.CancelledError:
+            return None
+    """
+    use_instead = """
+    import asyncio
+
+    async def poll(client):
+        try:
+            return await client.fetch()
+        except asyncio.CancelledError:
+            client.abort()
+            raise
+    """
+    known_limits = """
+    Only handlers whose `try` body can be cancelled (it contains an `await`, `async for`,
+    `async with` or `yield`) are checked; a clause is skipped when an earlier clause of the
+    same `try` catches the same class (or `BaseException`). A handler counts as re-raising
+    when every path ends in any `raise`, in `sys.exit()`, or in a call to a function of the
+    same module annotated `NoReturn`. Trusted as deliberate, hence not reported: a `raise`
+    together with an `if` that tests the cancellation itself (`cancelling()`,
+    `isinstance(exc, ...)`); a call to a same-module helper that re-raises (a bare `raise`
+    or `raise <parameter>`); handing the caught exception on (`x = exc`,
+    `future.set_exception(exc)`, `outcomes.append(exc)`). The self-cancelled task idiom is
+    exempt: `t.cancel()` in the function (for `self.t` or a module global, anywhere in the
+    module) and an `await` of `t`, or of something containing it such as `gather(*tasks)`
+    after cancelling each, in the `try` body; a cancel through a local alias
+    (`task = self._task; task.cancel()`) counts for `self._task`. Also not reported: a
+    cleanup handler followed by statements that always raise (`except: try: await
+    cleanup() except: log` then `raise`), and a coroutine this module only runs as its own
+    task (`create_task(self._run())`, `tg.start_soon(run)`, never awaited directly or
+    under `wait_for`) whose handler ends the task (no enclosing loop, or the handler ends
+    in `return`/`break`): the task stops, which is what its canceller asked for. A task
+    that is awaited under a deadline elsewhere (`wait_for(task, 5)`) is then missed.
+    `concurrent.futures.CancelledError` is a different class and is not reported.
+
+    Why preview: whether a swallowed cancellation breaks anything depends on who awaits
+    the coroutine, which a file-local rule cannot see. On the benchmark corpus
+    (benchmarks/PRECISION.md) the remaining false positives are coroutines whose
+    only caller cannot be under a deadline: a CLI command's top-level coroutine, a "run
+    until cancelled" service method, a helper whose only caller returns right after, test
+    callbacks; others are deliberate (reconnect and flush loops that ignore a cancel that
+    is not their owner's stop, temporal's evictions that must finish). Precision there is
+    11 of 15 (73%), below the 90% a default rule needs.
+    """
+
+    def visit_Try(self, node: cst.Try) -> None:
+        self._check(node)
+
+    def visit_TryStar(self, node: cst.TryStar) -> None:
+        self._check(node)
+
+    def visit_With(self, node: cst.With) -> None:
+        function = self._async_function()
+        if function is None or not has_checkpoint(node.body):
+            return
+        for item in node.items:
+            call = item.item
+            if not (isinstance(call, cst.Call) and self.model.resolve(call.func) == sem.SUPPRESS):
+                continue
+            caught = next((c for c in (self._catches(a.value) for a in call.args if a.star == "") if c), "")
+            if not caught or self._awaits_own_cancelled_task(function, node.body):
+                continue
+            if self._reraised_after(node, None) or self._ends_its_own_task(function, node, None):
+                continue
+            self.report(
+                call,
+                f"`suppress({caught})` in `async def {function.name}` swallows the task's "
+                f"cancellation: {self._consequence()}; catch it, clean up and re-raise",
+            )
+
+    def _check(self, node: Union[cst.Try, cst.TryStar]) -> None:
+        function = self._async_function()
+        if function is None or not node.handlers or not has_checkpoint(node.body):
+            return
+        seen: set[str] = set()  # cancellation classes caught by earlier handlers ("*": all)
+        for handler in node.handlers:
+            caught = self._caught_paths(handler.type) if handler.type is not None else {"*"}
+            if not caught:
+                continue
+            # an earlier handler for the same class (or for all of them) gets it first
+            shadowed = bool(seen) if "*" in caught else ("*" in seen or caught <= seen)
+            seen |= caught
+            if shadowed or not self._swallows(handler) or self._awaits_own_cancelled_task(function, node.body):
+                continue
+            if self._reraised_after(node, handler) or self._ends_its_own_task(function, node, handler):
+                continue
+            if handler.type is None or caught == {"*"}:
+                clause = "bare `except:`" if handler.type is None else f"`except {self._catches(handler.type)}`"
+                self.report(
+                    handler,
+                    f"{clause} in `async def {function.name}` also catches the task's cancellation "
+                    f"(`asyncio.CancelledError`) and can finish without re-raising it: {self._consequence()}; "
+                    f"add `except asyncio.CancelledError: raise` before it, or re-raise after cleanup",
+                )
+                continue
+            self.report(
+                handler,
+                f"`except {self._catches(handler.type)}` in `async def {function.name}` can finish without "
+                f"re-raising the task's cancellation: {self._consequence()}; re-raise it (`raise`) after cleanup",
+            )
+
+    def _reraised_after(self, statement: cst.CSTNode, handler: Optional[_Handler]) -> bool:
+        """The statements after `statement` in its block always raise, and the handler cannot
+        jump past them: a cleanup step inside an outer handler that ends in `raise`."""
+        if handler is not None and any(_may_escape(s) for s in handler.body.body):
+            return False
+        ancestors = self.model.ancestors
+        block = ancestors[-2] if len(ancestors) >= 2 else None
+        body = getattr(block, "body", None)
+        if not isinstance(body, (list, tuple)):
+            return False
+        index = next((i for i, s in enumerate(body) if s is statement), None)
+        if index is None:
+            return False
+        no_return = self._module_helpers()["no_return"]
+        return _reraises(body[index + 1 :], lambda call: self._terminates(call, no_return))
+
+    def _ends_its_own_task(self, function: Scope, statement: cst.CSTNode, handler: Optional[_Handler]) -> bool:
+        """A coroutine run only as its own task that stops once the handler is done: its
+        canceller gets what it asked for, and no caller's deadline waits on it."""
+        loops = []
+        for ancestor in reversed(self.model.ancestors[:-1]):
+            if ancestor is function.node:
+                break
+            if isinstance(ancestor, LOOPS):
+                loops.append(ancestor)
+        if loops:
+            # the handler must leave the loop, or the task goes round again after the cancel
+            last = handler.body.body[-1] if handler is not None and handler.body.body else None
+            small = last.body[-1] if isinstance(last, cst.SimpleStatementLine) and last.body else None
+            leaves = isinstance(small, cst.Return) or (isinstance(small, cst.Break) and len(loops) == 1)
+            if not leaves or any(isinstance(n, cst.Continue) for n in _own_loop_nodes_of(handler)):
+                return False
+        return self._runs_only_as_task(function)
+
+    def _runs_only_as_task(self, function: Scope) -> bool:
+        roots = self.context.memo.setdefault("ctx402_task_roots", {})
+        key = id(function.node)
+        if key not in roots:
+            roots[key] = _only_spawned(function, self.model.module_scope.node, self._parents())
+        return roots[key]
+
+    def _parents(self) -> dict[int, cst.CSTNode]:
+        parents = self.context.memo.get("ctx402_parents")
+        if parents is None:
+            parents = self.context.memo["ctx402_parents"] = {}
+            stack: list[cst.CSTNode] = [self.model.module_scope.node]
+            while stack:
+                node = stack.pop()
+                for child in children(node):
+                    parents[id(child)] = node
+                    stack.append(child)
+        return parents
+
+    def _swallows(self, handler: Union[cst.ExceptHandler, cst.ExceptStarHandler]) -> bool:
+        helpers = self._module_helpers()
+        if _reraises(handler.body.body, lambda call: self._terminates(call, helpers["no_return"])):
+            return False
+        has_raise = any(isinstance(n, cst.Raise) for n in own_descendants(handler.body))
+        for node in own_descendants(handler.body):
+            if has_raise and isinstance(node, cst.If):
+                test = source(node.test).lower()
+                if "cancel" in test or "isinstance" in test:
+                    return False  # a decision about this very cancellation
+            if isinstance(node, cst.Call) and attribute_name(node.func) in helpers["reraising"]:
+                return False
+        return not _hands_off_exception(handler)
+
+    def _terminates(self, call: cst.Call, no_return: set[str]) -> bool:
+        return self.model.resolve(call.func) in sem.TERMINATING_CALLS or attribute_name(call.func) in no_return
+
+    def _module_helpers(self) -> dict[str, set[str]]:
+        """Same-module functions that never return, or that re-raise their caller's exception."""
+        helpers = self.context.memo.get("ctx402_helpers")
+        if helpers is None:
+            helpers = self.context.memo["ctx402_helpers"] = _raising_helpers(self.model.module_scope.node, self.model)
+        return helpers
+
+    def _async_function(self) -> Optional[Scope]:
+        function = self.model.function
+        if function is None or function.kind != "function" or not function.is_async:
+            return None
+        return function
+
+    def _catches(self, node: cst.BaseExpression) -> str:
+        """The text of the first class in `node` that catches cancellation, or ""."""
+        if isinstance(node, cst.Tuple):
+            return next((found for e in node.elements if (found := self._catches(e.value))), "")
+        return source(node) if self._cancellation_path(node) else ""
+
+    def _caught_paths(self, node: cst.BaseExpression) -> set[str]:
+        """The cancellation classes `node` catches; "*" for `BaseException`."""
+        elements = [e.value for e in node.elements] if isinstance(node, cst.Tuple) else [node]
+        paths = {self._cancellation_path(e) for e in elements} - {None}
+        return {"*" if p == "BaseException" else p for p in paths if p is not None}
+
+    def _cancellation_path(self, node: cst.BaseExpression) -> Optional[str]:
+        path = self.model.resolve(node)
+        if path is None and isinstance(node, cst.Name) and self.model.lookup(node.value) is None:
+            path = node.value  # a builtin (`BaseException`), not shadowed
+        return path if path in sem.CANCELLATION_CATCHERS else None
+
+    def _consequence(self) -> str:
+        if self.context.target_version >= sem.ASYNCIO_TIMEOUT_SINCE:
+            return "`asyncio.timeout()` and `TaskGroup` then miss their deadline silently"
+        return "`asyncio.wait_for` then returns instead of raising `asyncio.TimeoutError`"
+
+    def _awaits_own_cancelled_task(self, function: Scope, body: cst.CSTNode) -> bool:
+        """`t.cancel()` in this function (or `self.t`/a global anywhere), then `await t` in `body`."""
+        local = function.memo.get("ctx402_cancelled")
+        if local is None:
+            local = function.memo["ctx402_cancelled"] = _cancelled_receivers(function.node)
+        shared = self.context.memo.get("ctx402_cancelled")
+        if shared is None:
+            module = self.model.module_scope.node
+            scopes = [module, *(n for n in iter_descendants(module) if isinstance(n, cst.FunctionDef))]
+            shared = self.context.memo["ctx402_cancelled"] = {
+                text
+                for scope in scopes
+                for text in _cancelled_receivers(scope, nested=False)
+                if text.startswith("self.") or text in self.model.module_scope.bindings
+            }
+        if not local and not shared:
+            return False
+        for current in own_descendants(body):
+            if isinstance(current, cst.Await):
+                mentioned = {source(current.expression)}
+                mentioned.update(
+                    source(n) for n in iter_descendants(current.expression) if isinstance(n, (cst.Name, cst.Attribute))
+                )
+                if mentioned & local or mentioned & shared:
+                    return True
+        return False
+
+def _own_loop_nodes_of(handler: Optional[_Handler]) -> Iterator[cst.CSTNode]:
+    """Nodes of a handler body outside nested loops and scopes (where `continue` means its loop)."""
+    if handler is None:
+        return iter(())
+    return _own_loop_nodes(handler)
+
+def _is_generator(function: cst.CSTNode) -> bool:
+    body = function.body if isinstance(function, cst.FunctionDef) else function
+    return any(isinstance(node, cst.Yield) for node in own_descendants(body))
+
+def _only_spawned(function: Scope, module: cst.Module, parents: dict[int, cst.CSTNode]) -> bool:
+    """Whether this module runs `function` only as a task of its own: every reference hands
+    the coroutine to a call (`create_task(f())`, `ensure_future(self.f())`) or the function
+    to a task spawner (`tg.start_soon(f)`), none awaits it directly or under a deadline."""
+    node = function.node
+    if not isinstance(node, cst.FunctionDef) or node.asynchronous is None or _is_generator(node):
+        return False
+    name = function.name
+    owner = function.parent.node if function.parent is not None and function.parent.kind == "class" else None
+    references = 0
+    for current in iter_descendants(module):
+        if owner is not None:
+            if not (isinstance(current, cst.Attribute) and current.attr.value == name):
+                continue
+            receiver = current.value
+            if isinstance(receiver, cst.Name) and receiver.value in ("self", "cls"):
+                if _enclosing_class(current, parents) is not owner:
+                    continue  # another class's own attribute of the same name
+        elif not (isinstance(current, cst.Name) and current.value == name and _is_load(current, parents)):
+            continue
+        if not _hands_to_a_task(current, parents):
+            return False
+        references += 1
+    return references > 0
+
+def _is_load(name: cst.Name, parents: dict[int, cst.CSTNode]) -> bool:
+    parent = parents.get(id(name))
+    if isinstance(parent, (cst.FunctionDef, cst.ClassDef, cst.Param, cst.AsName, cst.ImportAlias, cst.AssignTarget)):
+        return False
+    if isinstance(parent, cst.Attribute) and parent.attr is name:
+        return False
+    return not (isinstance(parent, cst.Arg) and parent.keyword is name)
+
+def _enclosing_class(node: cst.CSTNode, parents: dict[int, cst.CSTNode]) -> Optional[cst.CSTNode]:
+    current = parents.get(id(node))
+    while current is not None and not isinstance(current, cst.ClassDef):
+        current = parents.get(id(current))
+    return current
+
+def _hands_to_a_task(reference: cst.CSTNode, parents: dict[int, cst.CSTNode]) -> bool:
+    parent = parents.get(id(reference))
+    if isinstance(parent, cst.Call) and parent.func is reference:
+        # `spawn(f(...))`: the coroutine object is handed to a call that is not awaited
+        # (a task factory), or awaited but a combinator that re-raises the awaiter's cancel
+        arg = parents.get(id(parent))
+        receiver = parents.get(id(arg)) if isinstance(arg, cst.Arg) and arg.value is parent else None
+        if not isinstance(receiver, cst.Call):
+            return False
+        callee = attribute_name(receiver.func) or ""
+        if callee in sem.DEADLINE_WRAPPERS:
+            return False
+        if isinstance(parents.get(id(receiver)), cst.Await):
+            return callee in sem.AWAITED_COMBINATORS
+        return True
+    if isinstance(parent, cst.Arg) and parent.value is reference:
+        receiver = parents.get(id(parent))  # `tg.start_soon(f, ...)`
+        return isinstance(receiver, cst.Call) and attribute_name(receiver.func) in sem.TASK_SPAWNERS
+    return False
+
+def _cancelled_receivers(scope: cst.CSTNode, nested: bool = True) -> set[str]:
+    """Texts of `X` in `X.cancel()`, plus `xs` for `for x in xs: x.cancel()`, plus what a
+    cancelled local aliases (`task = self._task; task.cancel()` cancels `self._task`).
+    `nested=False`: not looking into nested functions (each is its own scope)."""
+    found: set[str] = set()
+    aliases: dict[str, set[str]] = {}
+    for node in iter_descendants(scope) if nested else own_descendants(scope):
+        if isinstance(node, cst.Assign) and len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
+            if isinstance(node.value, (cst.Name, cst.Attribute, cst.Subscript)):
+                aliases.setdefault(node.targets[0].target.value, set()).add(source(node.value))
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "cancel":
+            found.add(source(node.func.value))
+        elif isinstance(node, cst.For) and isinstance(node.target, cst.Name):
+            target = node.target.value
+            if any(
+                isinstance(n, cst.Call)
+                and isinstance(n.func, cst.Attribute)
+                and n.func.attr.value == "cancel"
+                and isinstance(n.func.value, cst.Name)
+                and n.func.value.value == target
+                for n in own_descendants(node.body)
+            ):
+                found.add(source(node.iter))
+    for name in list(found):
+        found |= aliases.get(name, set())
+    return found
+
+def _raising_helpers(module: cst.Module, model) -> dict[str, set[str]]:
+    """Names of module functions annotated `NoReturn`, and of those that re-raise (a bare
+    `raise` outside any handler, or `raise <parameter>`): called from a handler, they raise."""
+    no_return: set[str] = set()
+    reraising: set[str] = set()
+    for node in iter_descendants(module):
+        if not isinstance(node, cst.FunctionDef):
+            continue
+        if node.returns is not None:
+            annotation = node.returns.annotation
+            if isinstance(annotation, cst.SimpleString):
+                text = annotation.evaluated_value if isinstance(annotation.evaluated_value, str) else ""
+            else:
+                text = model.resolve(annotation) or source(annotation)
+            if text in sem.NO_RETURN_ANNOTATIONS:
+                no_return.add(node.name.value)
+                continue
+        params = node.params
+        parameters = {p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)}
+        handlers = [n for n in own_descendants(node.body) if isinstance(n, (cst.ExceptHandler, cst.ExceptStarHandler))]
+        inside_handlers = {id(n) for h in handlers for n in own_descendants(h)}
+        for raised in own_descendants(node.body):
+            if not isinstance(raised, cst.Raise):
+                continue
+            if raised.exc is None and id(raised) not in inside_handlers:
+                reraising.add(node.name.value)
+            elif isinstance(raised.exc, cst.Name) and raised.exc.value in parameters:
+                reraising.add(node.name.value)
+    return {"no_return": no_return, "reraising": reraising}
+
+def _hands_off_exception(handler: Union[cst.ExceptHandler, cst.ExceptStarHandler]) -> bool:
+    """`x = exc`, `self.error = exc`, `future.set_exception(exc)`, `outcomes.append(Error(exc))`."""
+    if handler.name is None or not isinstance(handler.name.name, cst.Name):
+        return False
+    name = handler.name.name.value
+
+    def is_name(node: cst.CSTNode) -> bool:
+        return isinstance(node, cst.Name) and node.value == name
+
+    for node in own_descendants(handler.body):
+        if isinstance(node, (cst.Assign, cst.AnnAssign)) and node.value is not None:
+            value = node.value
+            elements = [e.value for e in value.elements] if isinstance(value, (cst.Tuple, cst.List)) else [value]
+            if any(is_name(e) for e in elements):
+                return True
+        if isinstance(node, cst.Call) and attribute_name(node.func) in sem.EXCEPTION_HANDOFF_METHODS:
+            if any(is_name(n) for arg in node.args for n in (arg.value, *iter_descendants(arg.value))):
+                return True
+    return False
+
+def _reraises(statements, terminates) -> bool:
+    """Whether every path through `statements` ends in a raise (or never ends)."""
+    for statement in statements:
+        if _may_escape(statement):
+            return False
+        if _statement_reraises(statement, terminates):
+            return True
+    return False
+
+def _may_escape(statement: cst.CSTNode) -> bool:
+    """A `return`, or a `break`/`continue` leaving the handler, somewhere in `statement`."""
+    stack: list[tuple[cst.CSTNode, bool]] = [(statement, False)]
+    while stack:
+        node, in_loop = stack.pop()
+        if isinstance(node, NESTED_SCOPES):
+            continue
+        if isinstance(node, cst.Return):
+            return True
+        if isinstance(node, (cst.Break, cst.Continue)) and not in_loop:
+            return True
+        if isinstance(node, LOOPS):
+            # a loop's `else:` is outside it for break/continue
+            stack.extend((child, child is not node.orelse or in_loop) for child in children(node))
+            continue
+        stack.extend((child, in_loop) for child in children(node))
+    return False
+
+def _statement_reraises(statement: cst.CSTNode, terminates) -> bool:
+    if isinstance(statement, cst.SimpleStatementLine):
+        for small in statement.body:
+            if isinstance(small, cst.Raise):
+                return True
+            value = small.value if isinstance(small, cst.Expr) else None
+            if isinstance(value, cst.Await):
+                value = value.expression
+            if isinstance(value, cst.Call) and terminates(value):
+                return True
+        return False
+    if isinstance(statement, cst.If):
+        if not _reraises(statement.body.body, terminates) or statement.orelse is None:
+            return False
+        orelse = statement.orelse
+        if isinstance(orelse, cst.If):
+            return _statement_reraises(orelse, terminates)
+        return _reraises(orelse.body.body, terminates)
+    if isinstance(statement, (cst.Try, cst.TryStar)):
+        if statement.finalbody is not None and _reraises(statement.finalbody.body.body, terminates):
+            return True
+        return _reraises(statement.body.body, terminates) and all(
+            _reraises(h.body.body, terminates) for h in statement.handlers
+        )
+    if isinstance(statement, cst.With):
+        return _reraises(statement.body.body, terminates)
+    if isinstance(statement, LOOPS):
+        has_break = any(isinstance(n, cst.Break) for n in _own_loop_nodes(statement))
+        if isinstance(statement, cst.While) and is_infinite(statement) and not has_break:
+            return True  # never finishes
+        if isinstance(statement, cst.For) and _iterates_at_least_once(statement):
+            if _reraises(statement.body.body, terminates):
+                return True
+        return statement.orelse is not None and not has_break and _reraises(statement.orelse.body.body, terminates)
+    if isinstance(statement, cst.Match):
+        last = statement.cases[-1] if statement.cases else None
+        irrefutable = (
+            last is not None
+            and last.guard is None
+            and isinstance(last.pattern, cst.MatchAs)
+            and last.pattern.pattern is None
+        )
+        return irrefutable and all(_reraises(case.body.body, terminates) for case in statement.cases)
+    return False
+
+def _iterates_at_least_once(loop: cst.For) -> bool:
+    """`for x in [1, 2]:` / `for x in range(3):`: the body runs at least once."""
+    iterable = loop.iter
+    if isinstance(iterable, (cst.List, cst.Tuple, cst.Set, cst.Dict)):
+        return any(isinstance(e, (cst.Element, cst.DictElement)) for e in iterable.elements)
+    if isinstance(iterable, cst.Call) and isinstance(iterable.func, cst.Name) and iterable.func.value == "range":
+        bounds = [a.value for a in iterable.args]
+        if len(bounds) == 1 and isinstance(bounds[0], cst.Integer):
+            return int(bounds[0].value, 0) > 0
+    return False
+
+def _own_loop_nodes(loop: Union[cst.For, cst.While]) -> Iterator[cst.CSTNode]:
+    """Nodes of the loop body, not descending into nested loops or scopes."""
+    stack = list(children(loop.body))
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, (*LOOPS, *NESTED_SCOPES)):
+            continue
+        stack.extend(children(node))

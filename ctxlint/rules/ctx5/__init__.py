@@ -1,0 +1,1 @@
+"""CTX5xx: span and context lifecycle (the Python spancheck and lostcancel)."""
