@@ -6,13 +6,22 @@
     python benchmarks/precision.py --select CTX1,CTX2 --check benchmarks/PRECISION.md
         # the judgements written there against today's sample: precision per rule,
         # sampled findings not judged yet, judged findings no longer reported
+    python benchmarks/precision.py --corpus services --select CTX2 --check benchmarks/precision/*.md
+        # the same on the service corpus (benchmarks/services.json)
 
 The code: the benchmark corpus (SPEC §8) plus the pinned `EXTRA` distributions below
 (services and libraries using OpenTelemetry, asyncio, threads and message brokers). Each
 distribution is linted as its own project (a `ctxlint.toml` is placed at its root), with
 every rule, preview included. Per rule, every finding is sampled when there are at most 50,
 else a uniform random sample of 50 with a fixed seed, so the sample is reproducible.
-The judgements themselves are written by a person in benchmarks/PRECISION.md.
+The judgements themselves are written by a person in benchmarks/PRECISION.md and
+benchmarks/precision/*.md.
+
+`--corpus services` lints the real applications of `benchmarks/services.json` instead:
+each is pinned to a commit, and its work tree must be at the `root` recorded there (they
+are fetched by hand; their code is never committed here). Judgement rows name a finding
+by `<distribution or service>/<path>:<line>`, so one table can hold both corpora; `--check`
+counts the rows of the corpus being checked.
 """
 
 from __future__ import annotations
@@ -66,6 +75,22 @@ def distributions() -> list[Path]:
     return roots
 
 
+SERVICES = Path(__file__).resolve().parent / "services.json"
+
+
+def services() -> list[Path]:
+    roots = []
+    for service in json.loads(SERVICES.read_text(encoding="utf-8"))["services"]:
+        root = Path(service["root"])
+        if not root.is_dir():
+            raise SystemExit(f"{service['name']}: no work tree at {root} (fetch {service['repo']} at {service['commit']})")
+        marker = root / "ctxlint.toml"
+        if not marker.exists():
+            marker.write_text("# each service is its own project\n", encoding="utf-8")
+        roots.append(root)
+    return roots
+
+
 def findings(root: Path, select: str = "CTX") -> list[dict]:
     completed = subprocess.run(
         [sys.executable, "-m", "ctxlint", "check", ".", "--preview", "--select", select, "--output-format", "json", "--no-cache"],
@@ -115,6 +140,16 @@ def judgements(path: Path) -> dict[str, dict[str, str]]:
     return found
 
 
+def judgements_in(paths: list[Path], roots: list[Path]) -> dict[str, dict[str, str]]:
+    """The judgements of every file, keeping the rows that name a finding under `roots`."""
+    names = {root.name for root in roots}
+    merged: dict[str, dict[str, str]] = defaultdict(dict)
+    for path in paths:
+        for code, rows in judgements(path).items():
+            merged[code].update({where: verdict for where, verdict in rows.items() if where.split("/", 1)[0] in names})
+    return merged
+
+
 def check(by_rule: dict[str, list[dict]], judged: dict[str, dict[str, str]]) -> bool:
     """Print precision per rule from the judgements; False when they and the sample differ."""
     consistent = True
@@ -141,10 +176,13 @@ def main() -> None:
     parser.add_argument("--worksheet", type=Path, help="write the sampled findings with their code here")
     parser.add_argument("--select", default="CTX", help="rule codes or prefixes, comma-separated (default: every rule)")
     parser.add_argument("--findings", type=Path, help="write every finding (path, line, code, message) as JSON here")
-    parser.add_argument("--check", type=Path, help="compare the judgements in this PRECISION.md with the sample")
+    parser.add_argument("--check", type=Path, nargs="+", help="compare the judgements in these files with the sample")
+    parser.add_argument("--corpus", choices=("libraries", "services"), default="libraries",
+                        help="the pinned distributions (default) or the services of benchmarks/services.json")
     args = parser.parse_args()
     by_rule: dict[str, list[dict]] = defaultdict(list)
-    for root in distributions():
+    roots = distributions() if args.corpus == "libraries" else services()
+    for root in roots:
         for item in findings(root, args.select):
             by_rule[item["code"]].append(item)
     if args.findings:
@@ -165,7 +203,7 @@ def main() -> None:
         args.worksheet.write_text("\n".join(parts), encoding="utf-8")
     if args.check:
         selectors = tuple(code.strip().upper() for code in args.select.split(","))
-        judged = {code: rows for code, rows in judgements(args.check).items() if code.startswith(selectors)}
+        judged = {code: rows for code, rows in judgements_in(args.check, roots).items() if code.startswith(selectors)}
         if not check(by_rule, judged):
             raise SystemExit(1)
 
