@@ -5,13 +5,13 @@
 #
 # Each interpreter gets its own virtualenv with `.[test]` installed in editable mode
 # (kept between runs under $CTXLINT_PYTHONS_VENVS, default ~/.cache/ctxlint/pythons;
-# reinstalled only when pyproject.toml changes). Without arguments pytest runs every test
-# whose outcome can depend on the interpreter (`ast`, `compile`, asyncio, threads, the
-# OpenTelemetry SDK, file handling), with `-m "not slow and not fuzz"`. The sweep, the
-# fuzzing, the gate over the standard library and the interpreter-independent checks
-# (output formats, docs, baselines, the pre-commit wiring, the example project) run once,
-# on the main interpreter, from .ci/run; this keeps CI under its time budget. The gate's
-# other tests run everywhere: it reads the names each CPython compiles.
+# reinstalled only when pyproject.toml changes). Without arguments pytest runs, in
+# parallel, the tests whose outcome depends on the interpreter: the gate (it reads the
+# names each CPython compiles), every fixture through the rules, the robustness cases
+# (recursion and nesting limits differ per version), and the runtime proofs of the
+# traces, cancellation and lifecycle rules (asyncio and contextvars semantics change
+# between versions). Everything else runs once, on the main interpreter, from .ci/run;
+# this keeps CI within its time budget.
 # CTXLINT_PYTHONS chooses the versions (default: all five).
 # An absent interpreter is skipped with a notice; any failure makes the exit status 1.
 
@@ -22,9 +22,8 @@ venvs="${CTXLINT_PYTHONS_VENVS:-${XDG_CACHE_HOME:-$HOME/.cache}/ctxlint/pythons}
 versions="${CTXLINT_PYTHONS:-3.9 3.10 3.11 3.12 3.13}"
 if [ "$#" -eq 0 ]; then
     set -- -m "not slow and not fuzz" \
-        --ignore=tests/test_outputs.py --ignore=tests/test_docs.py --ignore=tests/test_baseline.py \
-        --ignore=tests/test_precommit.py --ignore=tests/test_example_project.py \
-        --ignore=tests/test_fixes_golden.py
+        tests/test_gate.py tests/test_fixtures.py tests/test_robustness.py \
+        tests/test_traces.py tests/test_cancellation.py tests/test_lifecycle.py
 fi
 
 # The interpreter for version $1 (e.g. 3.12), if one is installed and runs.

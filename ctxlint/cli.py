@@ -49,6 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even if there are findings")
     check.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
     check.add_argument("--cache-dir", type=Path, help="cache directory (default: <project>/.ctxlint_cache)")
+    check.add_argument(
+        "--force-exclude", action="store_true", help="apply exclude/extend-exclude to paths named here too"
+    )
     check.add_argument("--config", type=Path, help="use this config file instead of discovering one")
     check.add_argument("--target-version", metavar="pyXY", help="Python version the code runs on (py39 .. py314)")
     check.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: number of CPUs)")
@@ -143,6 +146,7 @@ def _check(args: argparse.Namespace) -> int:
         "ignore": _codes(args.ignore),
         "preview": args.preview,
         "target_version": args.target_version,
+        "force_exclude": args.force_exclude,
     }
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
@@ -176,9 +180,19 @@ def _check(args: argparse.Namespace) -> int:
 
         outcome = RunResult(findings=findings, files=[result.filename], linted=1)
     else:
-        outcome = run(paths, resolver, options)
+        from ctxlint.progress import Progress
+
+        progress = Progress.for_terminal(args.quiet)
+        options.progress = progress.update if progress is not None else None
+        try:
+            outcome = run(paths, resolver, options)
+        finally:
+            if progress is not None:
+                progress.close()
     for warning in outcome.warnings:
         print(f"ctxlint: warning: {warning}", file=sys.stderr)
+    if not read_stdin and not outcome.files:
+        print(f"ctxlint: warning: {NO_FILES}", file=sys.stderr)
     findings = outcome.findings
     if args.write_baseline is not None:
         from ctxlint.baseline import write_baseline
@@ -199,6 +213,9 @@ def _check(args: argparse.Namespace) -> int:
     return 0 if args.exit_zero or not findings else 1
 
 
+NO_FILES = "No Python files found under the given path(s)"
+
+
 def _print_findings(args: argparse.Namespace, findings, outcome, fix_mode: Optional[str]) -> None:
     from ctxlint.reporters import reporters
     from ctxlint.reporters.summary import RunSummary
@@ -211,6 +228,8 @@ def _print_findings(args: argparse.Namespace, findings, outcome, fix_mode: Optio
         sys.stdout.write(statistics_table(findings))
         return
     text = reporters()[fmt](findings, summary)
+    if fmt == "text" and not outcome.files:
+        return  # nothing was checked, so nothing "passed": the warning says so
     if args.quiet and fmt == "text":
         text = "".join(line + "\n" for line in text.splitlines()[:-1])
     # File names that are not valid UTF-8 reach us as surrogate escapes: write their bytes back.
@@ -242,7 +261,8 @@ def _print_verbose(outcome, started: float) -> None:
     elapsed = time.perf_counter() - started
     cached = len(outcome.files) - outcome.linted
     print(
-        f"ctxlint: checked {len(outcome.files)} files in {elapsed:.2f}s ({outcome.linted} linted, {cached} from the cache)",
+        f"ctxlint: checked {len(outcome.files)} files in {elapsed:.2f}s ({outcome.linted} linted, "
+        f"{outcome.gated} of them skipped by the gate; {cached} from the cache)",
         file=sys.stderr,
     )
 

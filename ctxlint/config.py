@@ -20,7 +20,7 @@ _LIST_KEYS = {
     "select", "ignore", "extend-select", "exclude", "extend-exclude", "instrumented",
     "entry-point-decorators", "context-wrappers",
 }
-_BOOL_KEYS = {"preview", "auto-instrumentation"}
+_BOOL_KEYS = {"preview", "auto-instrumentation", "force-exclude"}
 _KNOWN_KEYS = _LIST_KEYS | _BOOL_KEYS | {"per-file-ignores", "target-version", "opentelemetry"}
 
 
@@ -171,6 +171,8 @@ def apply_overrides(settings: Settings, overrides: dict[str, Any]) -> Settings:
         changes["ignore"] = settings.ignore + tuple(overrides["ignore"])
     if overrides.get("preview"):
         changes["preview"] = True
+    if overrides.get("force_exclude"):
+        changes["force_exclude"] = True
     if overrides.get("target_version"):
         changes["target_version"] = parse_target_version(overrides["target_version"], "--target-version")
     return replace(settings, **changes) if changes else settings

@@ -63,6 +63,8 @@ def discover(paths: Sequence[Path], settings: Settings) -> Discovery:
             result.files.append(path)
 
     for path in paths:
+        if settings.force_exclude and _excluded_with_parents(path, root, excluded):
+            continue
         try:
             status = path.stat()
         except (FileNotFoundError, NotADirectoryError):
@@ -85,6 +87,16 @@ def discover(paths: Sequence[Path], settings: Settings) -> Discovery:
             result.warnings.append(f"{path}: skipped, not a Python file")
     result.files.sort(key=lambda p: p.as_posix())
     return result
+
+
+def _excluded_with_parents(path: Path, root: Path, excluded: pathspec.PathSpec) -> bool:
+    """`exclude` matches the named path or a folder above it (below the project root)."""
+    relative = _relative_to(path, root)
+    if relative is None or relative == ".":
+        return False
+    parts = relative.split("/")
+    folders = ["/".join(parts[:end]) + "/" for end in range(1, len(parts))]
+    return any(excluded.match_file(candidate) for candidate in (*folders, relative, relative + "/"))
 
 
 def _relative_to(path: Path, base: Path) -> Optional[str]:
@@ -113,6 +125,7 @@ def walk_files(
     blocks forever.
     """
     gitignores: list[tuple[Path, pathspec.PathSpec]] = _parent_gitignores(top)
+    excluded = _not_ignoring(excluded, root, top)
 
     def ignored(path: Path, is_dir: bool) -> bool:
         for base, spec in gitignores:
@@ -176,7 +189,8 @@ def _is_regular_or_unresolvable(entry: os.DirEntry) -> bool:
 
 
 def _parent_gitignores(top: Path) -> list[tuple[Path, pathspec.PathSpec]]:
-    """.gitignore files above `top`, up to the repository root."""
+    """.gitignore files above `top`, up to the repository root, without their patterns
+    that ignore `top` itself (see `_not_ignoring`)."""
     found: list[tuple[Path, pathspec.PathSpec]] = []
     absolute = top.absolute()
     for folder in absolute.parents:
@@ -184,10 +198,24 @@ def _parent_gitignores(top: Path) -> list[tuple[Path, pathspec.PathSpec]]:
         if os.path.isfile(candidate):
             try:
                 lines = candidate.read_text(encoding="utf-8", errors="replace").splitlines()
-                found.append((folder, pathspec.GitIgnoreSpec.from_lines(lines)))
+                found.append((folder, _not_ignoring(pathspec.GitIgnoreSpec.from_lines(lines), folder, absolute)))
             except OSError:
                 pass
         if os.path.exists(folder / ".git"):
             break
     found.reverse()
     return found
+
+
+def _not_ignoring(spec: pathspec.PathSpec, base: Path, top: Path) -> pathspec.PathSpec:
+    """`spec` (relative to `base`) without the patterns that ignore `top` or a folder
+    between `base` and `top`: a directory named on the command line is linted even when
+    a parent's .gitignore or `exclude` names it (as ruff does), while the rest of those
+    patterns still applies inside it."""
+    relative = _relative_to(top, base)
+    if relative is None or relative == ".":
+        return spec
+    parts = relative.split("/")
+    named = ["/".join(parts[:end]) + "/" for end in range(1, len(parts) + 1)]
+    kept = [pattern for pattern in spec.patterns if not (pattern.include and any(pattern.match_file(p) for p in named))]
+    return spec if len(kept) == len(spec.patterns) else pathspec.GitIgnoreSpec(kept)

@@ -51,6 +51,7 @@ class FileResult:
     fixed: Optional[bytes] = None  # the file's new bytes when fixes were applied
     fix_problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # for the user, not findings
+    gated: bool = False  # the gate found no enabled rule that can fire: LibCST never ran
 
 
 def active_rules(codes: Iterable[str], facts: ProjectFacts) -> list[type[Rule]]:
@@ -161,6 +162,7 @@ def _lint_text(
     try:
         with _deep_recursion(), _no_cycle_collection():
             if not rules:
+                result.gated = True
                 if SYNTAX_ERROR in codes and not compiles:
                     parsed = _parse(source.text)
                     if isinstance(parsed, SyntaxProblem):

@@ -14,7 +14,7 @@ import os
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional, Sequence
 
 from ctxlint.analysis.project import ProjectFacts, cached_facts
 from ctxlint.config import ConfigResolver
@@ -40,6 +40,7 @@ class RunOptions:
     cache_dir: Optional[Path] = None
     jobs: Optional[int] = None
     use_gate: bool = True
+    progress: Optional[Callable[[int, int], None]] = None  # (files done, files in all)
 
 
 @dataclass
@@ -51,6 +52,7 @@ class RunResult:
     fixed_files: int = 0
     fixed_findings: int = 0
     linted: int = 0  # files linted in this run; the others' findings came from the cache
+    gated: int = 0  # of those, files the gate kept from LibCST (no enabled rule can fire)
     facts: dict[str, ProjectFacts] = field(default_factory=dict)
 
 
@@ -258,7 +260,11 @@ def run(
         tasks.append(_Task(index, str(path), filename, relative, context, stat.st_size if stat else 0, known))
     diffs: dict[int, str] = {}
     warnings: dict[int, list[str]] = {}  # workers finish in any order; output must not
+    finished = len(unique) - len(tasks)  # answered from the cache
     for done in _execute(tasks, contexts.items, options.jobs):
+        finished += 1
+        if options.progress is not None:
+            options.progress(finished, len(unique))
         path, settings = unique[done.index]
         task_context = contexts.context_for(settings)
         cache = contexts.caches[task_context]
@@ -271,6 +277,7 @@ def run(
             continue
         result = done.result
         outcome.linted += 1
+        outcome.gated += result.gated
         results[done.index] = result.findings
         notes = warnings.setdefault(done.index, [])
         if result.fixed is not None and done.digest is not None:

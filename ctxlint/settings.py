@@ -32,6 +32,7 @@ class Settings:
     preview: bool = False
     exclude: tuple[str, ...] = ()
     extend_exclude: tuple[str, ...] = ()
+    force_exclude: bool = False  # `exclude` applies to paths named on the command line too
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     target_version: tuple[int, int] = (3, 9)
     opentelemetry: str = "auto"  # "auto" | "yes" | "no"
