@@ -17,8 +17,8 @@ from typing import Optional, Sequence
 from ctxlint import __version__
 from ctxlint.errors import UsageError
 
-SUBCOMMANDS = ("check", "rule", "rules", "version")
-OUTPUT_FORMATS = ("text", "json", "sarif", "github", "junit")
+SUBCOMMANDS = ("check", "rule", "rules", "version", "server")
+OUTPUT_FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -66,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     rules = commands.add_parser("rules", help="list all rules")
     rules.add_argument("--markdown", action="store_true", help="a Markdown table (the README's rule index)")
     commands.add_parser("version", help="show the version")
+    server = commands.add_parser("server", help="run the language server (LSP over stdio; needs ctxlint[server])")
+    server.add_argument("--stdio", action="store_true", help="talk over standard input and output (the only transport)")
     return parser
 
 
@@ -83,6 +85,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             return 0
         if args.command == "rule":
             return _show_rule(args.code)
+        if args.command == "server":
+            from ctxlint.server import serve
+
+            return serve()
         return _check(args)
     except UsageError as exc:
         print(f"ctxlint: error: {exc}", file=sys.stderr)
