@@ -174,7 +174,7 @@ async def measure(ctxlint: str, corpus: Path, runs: int) -> dict[str, list[float
 def report(samples: dict[str, list[float]], context: dict[str, str]) -> str:
     def row(label: str, name: str) -> str:
         values = samples[name]
-        runs = ", ".join(f"{v:.2f}" for v in values[:12]) + (", ..." if len(values) > 12 else "")
+        runs = ", ".join(f"{v:.2f}" for v in values[:20]) + (", ..." if len(values) > 20 else "")
         return f"| {label} | {statistics.median(values):.3f} | {min(values):.3f} | {max(values):.3f} | {runs} |"
 
     server, cli = statistics.median(samples["server-edit"]), statistics.median(samples["cli-warm"])
