@@ -30,17 +30,25 @@ from conftest import TESTDATA, run_ctxlint, run_json, script  # noqa: E402
 HANG = 120.0  # seconds before a wait fails: a hung server, not a slow one
 
 THREADS = '[tool.ctxlint]\nextend-select = ["CTX2"]\n'
+# CTX201: a thread started without the context its work reads.
 JOBS = """\
+import contextvars
 import threading
+
+request_id = contextvars.ContextVar("request_id", default="-")
 
 
 def work():
-    pass
+    print(request_id.get())
 
 
 def handle():
     threading.Thread(target=work).start()
 """
+# CTX505 (a preview rule): `get()` on a ContextVar without a default.
+TENANT = (
+    'import contextvars\n\ntenant = contextvars.ContextVar("tenant")\n\n\ndef current():\n    return tenant.get()\n'
+)
 
 # A server whose every fix is safe, to see "fix all safe fixes" edit a file (the rules
 # that fix today, CTX201-CTX203, all make unsafe fixes).
@@ -235,6 +243,14 @@ async def code_actions(
     return [action for action in result or [] if isinstance(action, types.CodeAction)]
 
 
+def severity(code: str) -> types.DiagnosticSeverity:
+    """Error for a default rule, warning for a preview rule (and CTX002), as in SARIF."""
+    from ctxlint.rules import registry
+
+    preview = code == "CTX002" or registry()[code].preview
+    return types.DiagnosticSeverity.Warning if preview else types.DiagnosticSeverity.Error
+
+
 def cli_fixed(root: Path, name: str, text: str) -> str:
     """What `ctxlint check --fix --unsafe-fixes` makes of `text` as the file `name`."""
     completed = run_ctxlint(
@@ -276,7 +292,7 @@ async def test_diagnostics_on_open_follow_each_edit(client: LanguageClient, tmp_
     assert diagnostic.code == cli["code"] == "CTX201"
     assert diagnostic.message == cli["message"]
     assert diagnostic.source == "ctxlint"
-    assert diagnostic.severity == types.DiagnosticSeverity.Warning  # a preview rule
+    assert diagnostic.severity == severity("CTX201")
     assert diagnostic.code_description is not None
     assert diagnostic.code_description.href.endswith("/ctxlint/rules/ctx2/ctx201_thread_without_context.py")
     assert diagnostic.range == types.Range(
@@ -284,17 +300,19 @@ async def test_diagnostics_on_open_follow_each_edit(client: LanguageClient, tmp_
         end=types.Position(cli["end_line"] - 1, cli["end_column"] - 1),
     )
 
-    fixed = JOBS.replace("import threading\n", "import contextvars\nimport threading\n").replace(
-        "target=work)", "target=contextvars.copy_context().run, args=(work,))"
-    )
+    fixed = JOBS.replace("target=work)", "target=contextvars.copy_context().run, args=(work,))")
     change(client, uri, 2, fixed)
     assert await wait_for(client, uri, version=2) == []
 
-    dangling = fixed + "\n\nasync def serve():\n    asyncio.create_task(serve())\n"
-    change(client, uri, 3, "import asyncio\n" + dangling)
-    (diagnostic,) = await wait_for(client, uri, version=3)
+    change(client, uri, 3, TENANT)  # the same document, now other code: other findings
+    assert await wait_for(client, uri, version=3) == []  # CTX505 is a preview rule
+    dangling = "import asyncio\n\n\nasync def serve():\n    asyncio.create_task(serve())\n"
+    (root / "tasks.py").write_text(dangling)
+    (cli,) = run_json("tasks.py", cwd=root)
+    change(client, uri, 4, dangling)
+    (diagnostic,) = await wait_for(client, uri, version=4)
     assert (diagnostic.code, diagnostic.severity) == ("CTX401", types.DiagnosticSeverity.Error)  # a default rule
-    assert diagnostic.range.start == types.Position(14, 4)
+    assert diagnostic.range.start == types.Position(cli["line"] - 1, cli["column"] - 1)
 
 
 @pytest.mark.asyncio
@@ -394,80 +412,100 @@ async def test_fix_all_safe_fixes_in_the_file(safe_fix_client: LanguageClient, t
     assert await wait_for(client, uri, version=2) == []
 
 
+# A project whose threads are instrumented (ThreadingInstrumentor carries the OpenTelemetry
+# context, and only that), and whose worker reads `request_id` from another module.
+INSTRUMENTED = """\
+from opentelemetry.instrumentation.threading import ThreadingInstrumentor
+
+ThreadingInstrumentor().instrument()
+"""
+WORKER = """\
+import threading
+
+from app.context import request_id
+
+
+def work():
+    print(request_id.get())
+
+
+def handle():
+    threading.Thread(target=work).start()
+"""
+NO_VAR = "request_id = None  # not a ContextVar yet\n"
+A_VAR = 'import contextvars\n\nrequest_id = contextvars.ContextVar("request_id", default="-")\n'
+
+
+def instrumented_project(root: Path) -> Path:
+    files = {"app/__init__.py": "", "app/telemetry.py": INSTRUMENTED, "app/context.py": NO_VAR, "app/jobs.py": WORKER}
+    return project(root, {"pyproject.toml": THREADS, **files})
+
+
 @pytest.mark.asyncio
 async def test_facts_from_another_file_change_diagnostics_after_save(client: LanguageClient, tmp_path: Path) -> None:
-    root = project(
-        tmp_path,
-        {"pyproject.toml": THREADS, "app/jobs.py": JOBS, "app/telemetry.py": "TRACING = True\n"},
-    )
-    jobs, telemetry = root / "app" / "jobs.py", root / "app" / "telemetry.py"
+    root = instrumented_project(tmp_path)
+    jobs, context = root / "app" / "jobs.py", root / "app" / "context.py"
     await start(client, root)
     jobs_uri = open_file(client, jobs)
-    assert codes(await wait_for(client, jobs_uri, version=1)) == ["CTX201"]
-    telemetry_uri = open_file(client, telemetry)
-    await wait_for(client, telemetry_uri, version=1)
+    assert await wait_for(client, jobs_uri, version=1) == [] == run_json("app/jobs.py", cwd=root)
+    context_uri = open_file(client, context)
+    await wait_for(client, context_uri, version=1)
     assert facts_computed(client) == 1  # once for the project, not per file
 
-    # ThreadingInstrumentor carries the context into threads: typed, nothing changes
-    # until the file is saved; saved, the finding in the other file goes away.
-    instrumented = (
-        "from opentelemetry.instrumentation.threading import ThreadingInstrumentor\n\n"
-        "ThreadingInstrumentor().instrument()\n"
-    )
-    change(client, telemetry_uri, 2, instrumented)
-    await wait_for(client, telemetry_uri, version=2)
+    # The project now defines the ContextVar the worker reads, which the instrumentor
+    # does not carry: typed, nothing changes until the file is saved; saved, the thread
+    # started in the other file loses it.
+    change(client, context_uri, 2, A_VAR)
+    await wait_for(client, context_uri, version=2)
     mark = published(client)
-    save(client, telemetry, instrumented)
-    assert await wait_for(client, jobs_uri, since=mark) == []
+    save(client, context, A_VAR)
+    (diagnostic,) = await wait_for(client, jobs_uri, since=mark)
+    assert diagnostic.code == "CTX201" and "request_id" in diagnostic.message
+    (cli,) = run_json("app/jobs.py", cwd=root)
+    assert diagnostic.message == cli["message"]
     assert facts_computed(client) == 2
+    assert [p.uri for p in client.published[mark:]].count(jobs_uri) == 1  # type: ignore[attr-defined]
 
     # An edit of an unrelated line re-lints that one file, and the facts stay as they are.
-    edited = JOBS.replace("    pass\n", "    return None\n")
+    edited = WORKER.replace("def handle():\n", "def handle():\n    # one worker per request\n")
     change(client, jobs_uri, 2, edited)
-    assert await wait_for(client, jobs_uri, version=2) == []
+    assert codes(await wait_for(client, jobs_uri, version=2)) == ["CTX201"]
     mark = published(client)
     save(client, jobs, edited)
-    assert await wait_for(client, jobs_uri, since=mark) == []
+    assert codes(await wait_for(client, jobs_uri, since=mark)) == ["CTX201"]
     assert facts_computed(client) == 2
 
-    # ...but it carries no ContextVar: once the project defines one, the thread loses it.
-    with_var = "import contextvars\n\n" + instrumented + '\ntenant = contextvars.ContextVar("tenant")\n'
-    change(client, telemetry_uri, 3, with_var)
+    # And back: saved without the ContextVar, the finding goes.
+    change(client, context_uri, 3, NO_VAR)
     mark = published(client)
-    save(client, telemetry, with_var)
-    (diagnostic,) = await wait_for(client, jobs_uri, since=mark, until=bool)
-    assert diagnostic.code == "CTX201" and "tenant" in diagnostic.message
+    save(client, context, NO_VAR)
+    assert await wait_for(client, jobs_uri, since=mark) == []
     assert facts_computed(client) == 3
-    (cli,) = run_json("app/jobs.py", cwd=root)
-    assert (diagnostic.code, diagnostic.message) == (cli["code"], cli["message"])
 
 
 @pytest.mark.asyncio
 async def test_files_changed_outside_the_editor(client: LanguageClient, tmp_path: Path) -> None:
-    root = project(tmp_path, {"pyproject.toml": THREADS, "app/jobs.py": JOBS})
+    root = instrumented_project(tmp_path)
     await start(client, root)
     uri = open_file(client, root / "app" / "jobs.py")
-    assert codes(await wait_for(client, uri, version=1)) == ["CTX201"]
-    telemetry = root / "app" / "telemetry.py"  # say, from a `git pull`
-    telemetry.write_text(
-        "from opentelemetry.instrumentation.threading import ThreadingInstrumentor\n\n"
-        "ThreadingInstrumentor().instrument()\n"
-    )
+    assert await wait_for(client, uri, version=1) == []
+    context = root / "app" / "context.py"
+    context.write_text(A_VAR)  # say, by `git pull`
     mark = published(client)
     client.workspace_did_change_watched_files(
         types.DidChangeWatchedFilesParams(
-            changes=[types.FileEvent(uri=telemetry.as_uri(), type=types.FileChangeType.Created)]
+            changes=[types.FileEvent(uri=context.as_uri(), type=types.FileChangeType.Changed)]
         )
     )
-    assert await wait_for(client, uri, since=mark) == []
+    assert codes(await wait_for(client, uri, since=mark)) == ["CTX201"]
 
 
 @pytest.mark.asyncio
 async def test_config_change_applies_after_save(client: LanguageClient, tmp_path: Path) -> None:
-    root = project(tmp_path, {"pyproject.toml": "[tool.ctxlint]\n", "jobs.py": JOBS})
+    root = project(tmp_path, {"pyproject.toml": '[tool.ctxlint]\nselect = ["CTX4"]\n', "jobs.py": JOBS})
     await start(client, root)
     uri = open_file(client, root / "jobs.py")
-    assert await wait_for(client, uri, version=1) == []  # CTX201 is a preview rule
+    assert await wait_for(client, uri, version=1) == []
     mark = published(client)
     save(client, root / "pyproject.toml", THREADS)
     assert codes(await wait_for(client, uri, since=mark)) == ["CTX201"]
@@ -506,8 +544,8 @@ async def test_syntax_errors_while_typing_never_crash_the_server(client: Languag
     version += 1
     change(client, uri, version, JOBS + "def handle(:\n")
     (diagnostic,) = await wait_for(client, uri, version=version)
-    assert diagnostic.message == "syntax error: invalid syntax (line 10, column 12)"
-    assert diagnostic.range.start == types.Position(9, 11)
+    assert diagnostic.message == "syntax error: invalid syntax (line 13, column 12)"
+    assert diagnostic.range.start == types.Position(12, 11)
 
     version += 1
     change(client, uri, version, JOBS)  # typed to the end: the findings are back
@@ -531,10 +569,11 @@ async def test_initialization_options_set_preview_and_select(client: LanguageCli
 
 @pytest.mark.asyncio
 async def test_preview_option(client: LanguageClient, tmp_path: Path) -> None:
-    root = project(tmp_path, {"pyproject.toml": "[tool.ctxlint]\n", "jobs.py": JOBS})
+    root = project(tmp_path, {"pyproject.toml": "[tool.ctxlint]\n", "tenant.py": TENANT})
     await start(client, root, options={"preview": True})
-    uri = open_file(client, root / "jobs.py")
-    assert codes(await wait_for(client, uri, version=1)) == ["CTX201"]
+    uri = open_file(client, root / "tenant.py")
+    (diagnostic,) = await wait_for(client, uri, version=1)
+    assert (diagnostic.code, diagnostic.severity) == ("CTX505", types.DiagnosticSeverity.Warning)
 
 
 def test_noqa_goes_where_it_counts(tmp_path: Path) -> None:
@@ -546,7 +585,7 @@ def test_noqa_goes_where_it_counts(tmp_path: Path) -> None:
     source += "    threading.Thread(\n        target=work,\n    ).start()\n"
     root = project(tmp_path, {"pyproject.toml": THREADS, "jobs.py": source})
     found = run_json("jobs.py", cwd=root)
-    assert [item["line"] for item in found] == [9, 10, 12]
+    assert [item["line"] for item in found] == [12, 13, 15]
     for item in found:
         finding = Finding(
             item["code"],
