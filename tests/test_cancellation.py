@@ -820,3 +820,324 @@ def test_benchmark_corpus_disagreements_are_all_judged_in_peers_md() -> None:
     assert ctxlint_only == set(judged), "PEERS.md is out of date: rerun benchmarks/compare_peers.py"
     true_positives = sum(judged[k] == "TP" for k in ctxlint_only)
     assert true_positives >= 0.9 * len(ctxlint_only)
+
+
+# ---------------------------------------------------------------- issue 16: new shapes
+
+
+def test_converting_the_cancellation_defeats_the_deadline(tmp_path: Path) -> None:
+    """CTX402 on `except BaseException: raise ConnectError(...)` (amqtt#29): under
+    `asyncio.wait_for` the caller gets the ConnectError instead of a TimeoutError, so the
+    deadline is reported as a connection failure; letting CancelledError through first
+    keeps the timeout."""
+    app = """
+        import asyncio
+
+
+        class ConnectError(Exception):
+            pass
+
+
+        async def connect_converting():
+            try:
+                await asyncio.sleep(10)
+            except BaseException as exc:  # error: CTX402
+                raise ConnectError("connection failed") from exc
+
+
+        async def connect_letting_cancel_through():
+            try:
+                await asyncio.sleep(10)
+            except asyncio.CancelledError:
+                raise
+            except BaseException as exc:
+                raise ConnectError("connection failed") from exc
+    """
+    driver = """
+        import asyncio
+        import json
+
+        import app
+
+
+        async def outcome(connect):
+            try:
+                await asyncio.wait_for(connect(), 0.05)
+            except Exception as exc:
+                return type(exc).__name__
+            return "returned"
+
+
+        async def main():
+            return {
+                "converting": await outcome(app.connect_converting),
+                "letting_through": await outcome(app.connect_letting_cancel_through),
+            }
+
+
+        print(json.dumps(asyncio.run(main())))
+    """
+    result = result_of(scenario(tmp_path, app, driver))
+    assert result == {"converting": "ConnectError", "letting_through": "TimeoutError"}
+
+
+def test_cancel_in_another_method_swallows_the_awaiters_cancel(tmp_path: Path) -> None:
+    """CTX402 on `suppress(CancelledError): await self._pinger` when `stop()` cancels the
+    pinger elsewhere (aiohttp-sse#459): cancelling the task that waits is swallowed too, and
+    it runs on past its own cancellation. Cancelling and awaiting in one function (SPEC's
+    exemption) is not reported."""
+    app = """
+        import asyncio
+        from contextlib import suppress
+
+
+        class Stream:
+            def __init__(self):
+                self._pinger = None
+
+            def start(self):
+                self._pinger = asyncio.get_running_loop().create_task(asyncio.sleep(10))
+
+            async def wait(self):
+                with suppress(asyncio.CancelledError):  # error: CTX402
+                    await self._pinger
+
+            def stop(self):
+                self._pinger.cancel()
+
+
+        async def stop_and_wait(task):
+            task.cancel()
+            with suppress(asyncio.CancelledError):
+                await task
+    """
+    driver = """
+        import asyncio
+        import json
+
+        import app
+
+
+        async def handler(stream, log):
+            await stream.wait()
+            log.append("handler kept running after its cancel")
+
+
+        async def main():
+            log = []
+            stream = app.Stream()
+            stream.start()
+            task = asyncio.create_task(handler(stream, log))
+            await asyncio.sleep(0.01)
+            task.cancel()  # the handler's own cancellation, not the pinger's
+            await asyncio.gather(task, return_exceptions=True)
+            stream.stop()
+            other = asyncio.create_task(asyncio.sleep(10))
+            await app.stop_and_wait(other)
+            return {"log": log, "handler_cancelled": task.cancelled(), "other_cancelled": other.cancelled()}
+
+
+        print(json.dumps(asyncio.run(main())))
+    """
+    result = result_of(scenario(tmp_path, app, driver))
+    assert result == {
+        "log": ["handler kept running after its cancel"],
+        "handler_cancelled": False,
+        "other_cancelled": True,
+    }
+
+
+def test_inline_tasks_in_wait_with_return_when_keep_running(tmp_path: Path) -> None:
+    """CTX401 on tasks created inline in `asyncio.wait(..., return_when=FIRST_COMPLETED)`
+    with `pending` dropped (omnigent#1945): the losing task is still running after the race
+    is over, owned by nobody; cancelling `pending` stops it."""
+    app = """
+        import asyncio
+
+
+        async def slow(log):
+            await asyncio.sleep(0.2)
+            log.append("slow task finished after the race")
+
+
+        async def race_dropping(log):
+            done, _ = await asyncio.wait(
+                [asyncio.create_task(asyncio.sleep(0)), asyncio.create_task(slow(log))],  # error: CTX401
+                return_when=asyncio.FIRST_COMPLETED,
+            )
+            return len(done)
+
+
+        async def race_cancelling(log):
+            done, pending = await asyncio.wait(
+                [asyncio.create_task(asyncio.sleep(0)), asyncio.create_task(slow(log))],
+                return_when=asyncio.FIRST_COMPLETED,
+            )
+            for task in pending:
+                task.cancel()
+            return len(done)
+    """
+    driver = """
+        import asyncio
+        import json
+
+        import app
+
+
+        async def run(race):
+            log = []
+            await race(log)
+            await asyncio.sleep(0.4)  # the loop keeps running after the race
+            return log
+
+
+        async def main():
+            return {"dropping": await run(app.race_dropping), "cancelling": await run(app.race_cancelling)}
+
+
+        print(json.dumps(asyncio.run(main())))
+    """
+    result = result_of(scenario(tmp_path, app, driver))
+    assert result == {"dropping": ["slow task finished after the race"], "cancelling": []}
+
+
+def test_worker_whose_sentinel_is_never_sent_never_stops(tmp_path: Path) -> None:
+    """CTX404 on a per-call worker pool whose `None` sentinel nothing sends (flaat#25):
+    after the work is done its threads are still blocked in `get()`; sending the sentinel
+    ends them."""
+    app = """
+        import queue
+        import threading
+
+
+        def run_pool(items, started):
+            jobs = queue.Queue()
+
+            def worker():
+                while True:  # error: CTX404
+                    item = jobs.get()
+                    if item is None:
+                        break
+                    jobs.task_done()
+
+            for _ in range(2):
+                thread = threading.Thread(target=worker, daemon=True)
+                thread.start()
+                started.append(thread)
+            for item in items:
+                jobs.put(item)
+            jobs.join()
+
+
+        def run_pool_stopping(items, started):
+            jobs = queue.Queue()
+
+            def worker():
+                while True:
+                    item = jobs.get()
+                    if item is None:
+                        break
+                    jobs.task_done()
+
+            for _ in range(2):
+                thread = threading.Thread(target=worker, daemon=True)
+                thread.start()
+                started.append(thread)
+            for item in items:
+                jobs.put(item)
+            jobs.join()
+            for _ in started:
+                jobs.put(None)
+    """
+    driver = """
+        import json
+
+        import app
+
+
+        def alive_after(run):
+            started = []
+            run([1, 2, 3], started)
+            for thread in started:
+                thread.join(1.0)
+            return sum(thread.is_alive() for thread in started)
+
+
+        print(json.dumps({"never_sent": alive_after(app.run_pool), "sent": alive_after(app.run_pool_stopping)}))
+    """
+    result = result_of(scenario(tmp_path, app, driver))
+    assert result == {"never_sent": 2, "sent": 0}
+
+
+def test_blocking_put_never_sees_the_stop_flag(tmp_path: Path) -> None:
+    """CTX408 on a blocking `put()` in a worker loop that stops on an event (zentral#1480):
+    once the bounded out-queue is full the worker never checks the event again and cannot
+    be joined; the timed `put` that re-checks the event stops."""
+    app = """
+        import queue
+        import threading
+
+
+        class Publisher(threading.Thread):
+            def __init__(self, stop: threading.Event, inbox: queue.Queue, outbox: queue.Queue):
+                super().__init__(daemon=True)
+                self.stop = stop
+                self.inbox = inbox
+                self.outbox = outbox
+
+            def run(self):
+                while True:
+                    try:
+                        item = self.inbox.get(timeout=0.05)
+                    except queue.Empty:
+                        if self.stop.is_set():
+                            break
+                        continue
+                    self.outbox.put(item)  # error: CTX408
+
+
+        class TimedPublisher(threading.Thread):
+            def __init__(self, stop: threading.Event, inbox: queue.Queue, outbox: queue.Queue):
+                super().__init__(daemon=True)
+                self.stop = stop
+                self.inbox = inbox
+                self.outbox = outbox
+
+            def run(self):
+                while not self.stop.is_set():
+                    try:
+                        item = self.inbox.get(timeout=0.05)
+                    except queue.Empty:
+                        continue
+                    while not self.stop.is_set():
+                        try:
+                            self.outbox.put(item, timeout=0.05)
+                            break
+                        except queue.Full:
+                            continue
+    """
+    driver = """
+        import json
+        import queue
+        import threading
+
+        import app
+
+
+        def alive_after_stop(kind):
+            stop = threading.Event()
+            inbox, outbox = queue.Queue(), queue.Queue(maxsize=1)
+            for item in range(3):
+                inbox.put(item)
+            worker = kind(stop, inbox, outbox)
+            worker.start()
+            worker.join(0.3)  # it fills the out-queue; nobody consumes it any more
+            stop.set()
+            worker.join(1.0)
+            return worker.is_alive()
+
+
+        print(json.dumps({"blocking": alive_after_stop(app.Publisher), "timed": alive_after_stop(app.TimedPublisher)}))
+    """
+    result = result_of(scenario(tmp_path, app, driver))
+    assert result == {"blocking": True, "timed": False}

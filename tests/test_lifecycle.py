@@ -796,3 +796,327 @@ def test_tables_match_the_installed_opentelemetry() -> None:
         assert callable(getattr(sys.modules[module], attribute))
     assert hasattr(trace.Span, sem.SPAN_RELEASE_METHODS[0]) and hasattr(trace.Span, sem.SPAN_RELEASE_METHODS[1])
     assert context.detach.__module__ == "opentelemetry.context"
+
+
+# ------------------------------------------------------- issue 16: tokens reset elsewhere
+
+
+def test_token_reset_in_another_hook_context_fails(tmp_path: Path) -> None:
+    """CTX503 on Django's process_request/process_response split (django-rls-tenants#58):
+    under ASGI each sync hook runs in its own copy of the context (asgiref's
+    sync_to_async), so the reset in the response hook raises ValueError. One `__call__`
+    with try/finally resets in the context that set it."""
+    app = """
+    import contextvars
+    from contextvars import ContextVar
+
+    tenant = ContextVar("tenant", default=None)
+
+
+    class SplitMiddleware:
+        def process_request(self, request):
+            request["token"] = tenant.set(request["tenant"])  # error: CTX503
+
+        def process_response(self, request, response):
+            tenant.reset(request["token"])
+            return response
+
+
+    class CallMiddleware:
+        def __init__(self, get_response):
+            self.get_response = get_response
+
+        def __call__(self, request):
+            token = tenant.set(request["tenant"])
+            try:
+                return self.get_response(request)
+            finally:
+                tenant.reset(token)
+    """
+    driver = """
+    import contextvars
+
+
+    def each_hook_in_its_own_copy(middleware, request):
+        # what Django's MiddlewareMixin.__acall__ does through sync_to_async
+        contextvars.copy_context().run(middleware.process_request, request)
+        try:
+            contextvars.copy_context().run(middleware.process_response, request, "response")
+        except ValueError as exc:
+            return "created in a different Context" if "created in a different Context" in str(exc) else str(exc)
+        return "reset"
+
+
+    def one_call(request):
+        middleware = app.CallMiddleware(lambda r: app.tenant.get())
+        seen = contextvars.copy_context().run(middleware, request)
+        return {"seen": seen, "after": app.tenant.get()}
+
+
+    print(json.dumps({
+        "split": each_hook_in_its_own_copy(app.SplitMiddleware(), {"tenant": "acme"}),
+        "call": one_call({"tenant": "acme"}),
+    }))
+    """
+    result = scenario(tmp_path, app, driver)
+    assert result["split"] == "created in a different Context"
+    assert result["call"] == {"seen": "acme", "after": None}
+
+
+def test_detach_from_another_request_fails_on_a_shared_middleware(tmp_path: Path) -> None:
+    """CTX502 on a token kept on a shared middleware's `self` and detached by another method:
+    two concurrent requests overwrite it, the first detach is from the wrong context
+    ("Failed to detach context") and the second request stays attached."""
+    app = """
+    from opentelemetry import context
+
+
+    KEY = context.create_key("request")
+
+
+    class SharedMiddleware:
+        def __init__(self, app):
+            self.app = app
+
+        async def __call__(self, scope, receive, send):
+            self._enter(scope)
+            try:
+                await self.app(scope, receive, send)
+            finally:
+                self._leave()
+
+        def _enter(self, scope):
+            self._token = context.attach(context.set_value(KEY, scope["id"]))  # error: CTX502
+
+        def _leave(self):
+            context.detach(self._token)
+
+
+    class LocalTokenMiddleware:
+        def __init__(self, app):
+            self.app = app
+
+        async def __call__(self, scope, receive, send):
+            token = context.attach(context.set_value(KEY, scope["id"]))
+            try:
+                await self.app(scope, receive, send)
+            finally:
+                context.detach(token)
+    """
+    driver = """
+    import asyncio
+
+    from opentelemetry import context
+
+
+    async def serve(kind):
+        seen = {}
+
+        async def endpoint(scope, receive, send):
+            await asyncio.sleep(0.01 if scope["id"] == "a" else 0.02)
+            seen[scope["id"]] = context.get_value(app.KEY)
+
+        middleware = kind(endpoint)
+        CONTEXT_ERRORS.clear()
+        await asyncio.gather(middleware({"id": "a"}, None, None), middleware({"id": "b"}, None, None))
+        return {"seen": seen, "errors": len(CONTEXT_ERRORS)}
+
+
+    async def main():
+        return {"shared": await serve(app.SharedMiddleware), "local": await serve(app.LocalTokenMiddleware)}
+
+
+    print(json.dumps(asyncio.run(main())))
+    """
+    result = scenario(tmp_path, app, driver)
+    assert result["shared"]["errors"] >= 1
+    assert result["local"] == {"seen": {"a": "a", "b": "b"}, "errors": 0}
+
+
+def test_contextvar_mutable_default_is_shared_by_every_context(tmp_path: Path) -> None:
+    """CTX507 (literalai-python#161): a list default changed in place after `get()` is one
+    object for every context that never set the variable, so a fresh context sees another
+    one's steps; building a new value and `set()`-ing it keeps them apart."""
+    app = """
+    from contextvars import ContextVar
+
+    shared_steps = ContextVar("shared_steps", default=[])  # error: CTX507
+    own_steps = ContextVar("own_steps", default=())
+
+
+    def start_shared(step):
+        shared_steps.get().append(step)
+        return list(shared_steps.get())
+
+
+    def start_own(step):
+        own_steps.set((*own_steps.get(), step))
+        return list(own_steps.get())
+    """
+    driver = """
+    import contextvars
+
+
+    def in_fresh_contexts(start):
+        return [contextvars.Context().run(start, name) for name in ("run-1", "run-2")]
+
+
+    print(json.dumps({"shared": in_fresh_contexts(app.start_shared), "own": in_fresh_contexts(app.start_own)}))
+    """
+    assert scenario(tmp_path, app, driver) == {
+        "shared": [["run-1"], ["run-1", "run-2"]],
+        "own": [["run-1"], ["run-2"]],
+    }
+
+
+def test_per_instance_contextvar_loses_values_when_recreated(tmp_path: Path) -> None:
+    """CTX504 on a ContextVar made per instance and re-created in a method
+    (encode/databases#546): a value set before the re-creation is gone afterwards in the
+    same context; a module-level variable keeps it."""
+    app = """
+    from contextvars import ContextVar
+
+    CONNECTION = ContextVar("connection", default=None)
+
+
+    class Database:
+        def __init__(self):
+            self._connection = ContextVar("connection", default=None)  # error: CTX504
+
+        def disconnect(self):
+            self._connection = ContextVar("connection", default=None)  # error: CTX504
+
+        def connect(self, value):
+            self._connection.set(value)
+
+        def current(self):
+            return self._connection.get()
+
+
+    class ModuleLevelDatabase:
+        def connect(self, value):
+            CONNECTION.set(value)
+
+        def disconnect(self):
+            pass
+
+        def current(self):
+            return CONNECTION.get()
+    """
+    driver = """
+    def after_disconnect(database):
+        database.connect("conn-1")
+        database.disconnect()
+        return database.current()
+
+
+    print(json.dumps({"per_instance": after_disconnect(app.Database()), "module": after_disconnect(app.ModuleLevelDatabase())}))
+    """
+    assert scenario(tmp_path, app, driver) == {"per_instance": None, "module": "conn-1"}
+
+
+def test_span_ended_only_when_the_stream_is_exhausted(tmp_path: Path) -> None:
+    """CTX501 on a span kept on a stream wrapper that ends it only on StopIteration
+    (openlit#1454): a consumer that breaks early never gets it exported; ending it in
+    `close()` too does."""
+    app = """
+    from opentelemetry import trace
+
+    tracer = trace.get_tracer(__name__)
+
+
+    class Stream:
+        def __init__(self, items, span):
+            self._items = iter(items)
+            self._span = span
+
+        def __iter__(self):
+            return self
+
+        def __next__(self):
+            try:
+                return next(self._items)
+            except StopIteration:
+                self._span.end()
+                raise
+
+
+    class ClosingStream(Stream):
+        def close(self):
+            self._span.end()
+
+
+    def stream(items):
+        span = tracer.start_span("stream")  # error: CTX501
+        return Stream(items, span)
+
+
+    def closing_stream(items):
+        span = tracer.start_span("closing_stream")
+        return ClosingStream(items, span)
+    """
+    driver = """
+    first = next(iter(app.stream([1, 2, 3])))
+    closing = app.closing_stream([1, 2, 3])
+    first_closing = next(closing)
+    closing.close()
+    print(json.dumps({"exported": exported(), "read": [first, first_closing]}))
+    """
+    assert scenario(tmp_path, app, driver) == {"exported": ["closing_stream"], "read": [1, 1]}
+
+
+def test_token_handed_to_a_generator_stays_attached_after_return(tmp_path: Path) -> None:
+    """CTX502 on an attach whose token a generator detaches at its end (openinference#3078):
+    after `run()` returns the stream, the value is still attached in the caller, and a
+    consumer that stops early never detaches it. Attaching around each step leaves nothing
+    behind."""
+    app = """
+    from opentelemetry import context
+
+    KEY = context.create_key("node")
+
+
+    class Wrapper:
+        def run(self, items):
+            token = context.attach(context.set_value(KEY, "workflow"))  # error: CTX502
+            return self._stream(items, token)
+
+        def _stream(self, items, token):
+            try:
+                yield from items
+            finally:
+                context.detach(token)
+
+
+    class StepWrapper:
+        def run(self, items):
+            return self._stream(items, context.set_value(KEY, "workflow"))
+
+        def _stream(self, items, ctx):
+            for item in items:
+                token = context.attach(ctx)
+                try:
+                    value = item * 10
+                finally:
+                    context.detach(token)
+                yield value
+    """
+    driver = """
+    from opentelemetry import context
+
+
+    def leftover(wrapper):
+        stream = wrapper.run([1, 2, 3])
+        after_return = context.get_value(app.KEY)
+        first = next(stream)
+        del stream  # the consumer stops early
+        return {"after_return": after_return, "first": first}
+
+
+    print(json.dumps({"handed": leftover(app.Wrapper()), "per_step": leftover(app.StepWrapper())}))
+    """
+    result = scenario(tmp_path, app, driver)
+    assert result == {
+        "handed": {"after_return": "workflow", "first": 1},
+        "per_step": {"after_return": None, "first": 10},
+    }

@@ -24,6 +24,25 @@ EVENT_LOOPS = frozenset(
 TASK_RELEASE_METHODS = ("cancel",)
 # Reading a task's outcome or state observes it too (the code keeps track of it).
 TASK_HANDLING_METHODS = ("add_done_callback", "result", "exception", "done", "cancelled")
+# `asyncio.wait(aws, *, timeout=None, return_when=ALL_COMPLETED)`: with a timeout or a
+# `return_when` other than ALL_COMPLETED it can return while tasks are still pending, and
+# hands them back in its second result; tasks created inline in its argument have no
+# other owner (omnigent#1945). ruff's RUF006 fixture: the plain inline form is fine.
+WAIT = "asyncio.wait"
+WAIT_ALL_COMPLETED = "asyncio.ALL_COMPLETED"
+# Loop methods that call a callback and discard what it returns: a task factory given as
+# the callback (or a lambda returning a new task) leaves the task with no owner.
+# name -> position of the callback argument.
+CALLBACK_SCHEDULERS: dict[str, int] = {
+    "call_soon": 0,
+    "call_soon_threadsafe": 0,
+    "call_later": 1,
+    "call_at": 1,
+    "add_signal_handler": 1,
+    "add_reader": 1,
+    "add_writer": 1,
+    "add_done_callback": 0,
+}
 # `asyncio.TaskGroup` exists from this version on (runtime-semantics.md §A.3.1).
 TASK_GROUP_SINCE = (3, 11)
 
@@ -41,7 +60,24 @@ CANCELLATION_CATCHERS = frozenset(
         "trio.Cancelled",
     }
 )
+# The classes only anyio/trio raise: catching one names the library's cancellation on purpose.
+LIBRARY_CANCELLATION = frozenset({"anyio.get_cancelled_exc_class()", "trio.Cancelled"})
 SUPPRESS = "contextlib.suppress"
+# Awaitables that never complete on their own: a `try` whose body only awaits one of these
+# waits for nothing but its own cancellation ("run until cancelled"), and its handler is
+# the coroutine's designed way out (prefect's `run_services`, anyio's shutdown sentinel).
+SLEEPS = frozenset({"asyncio.sleep", "anyio.sleep", "trio.sleep"})
+SLEEP_FOREVER = frozenset({"anyio.sleep_forever", "trio.sleep_forever"})
+INFINITIES = frozenset({"math.inf", "float('inf')", 'float("inf")', "float('infinity')", 'float("infinity")'})
+# Objects whose `wait()` returns only once someone calls `set()` on them, and futures that
+# complete only through `set_result`/`set_exception`.
+EVENTS = frozenset({"Event", "Condition"})
+FUTURE_FACTORIES = frozenset({"create_future", "Future"})
+FUTURE_COMPLETERS = frozenset({"set", "set_result", "set_exception", "cancel", "notify", "notify_all"})
+# A CLI command coroutine (`@app.command()` of click, typer, asyncclick, prefect's
+# PrefectTyper) is the program's root coroutine: its only canceller is the runner at
+# Ctrl-C, which wants it to stop, and nothing awaits it afterwards.
+CLI_COMMAND_DECORATORS = frozenset({"command"})
 # Calls that end the handler without returning (they raise SystemExit or never return).
 TERMINATING_CALLS = frozenset({"sys.exit", "os._exit", "os.abort"})
 # Return annotations of functions that never return (a call to one ends the handler).
@@ -56,6 +92,10 @@ EXCEPTION_HANDOFF_METHODS = frozenset(
         "send_nowait", "throw", "athrow",
     }
 )
+# A handler that cancels (or fails) a future it was given hands the cancellation on to the
+# code waiting on that future: it is reported there, not swallowed here.
+FUTURE_TYPES = frozenset({"concurrent.futures.Future()", "asyncio.Future()", "asyncio.futures.Future()"})
+FUTURE_OUTCOME_METHODS = frozenset({"cancel", "set_exception"})
 # A coroutine that is only ever run as its own task (SPEC CTX402 exemption, measured in
 # benchmarks/PRECISION.md): its coroutine object is handed to a call, or the
 # coroutine function itself to one of `TASK_SPAWNERS`, and never awaited directly. If such a
@@ -137,6 +177,31 @@ AIOHTTP_TIMEOUT_LIMITS = ("total", "connect", "sock_read", "sock_connect")  # po
 # Queue.get, Event/Condition.wait, Thread.join, Future.result, Lock/Semaphore.acquire,
 # Connection.recv, socket.accept.
 BLOCKING_METHODS = frozenset({"get", "wait", "join", "result", "acquire", "recv", "accept"})
+# CTX408: what a worker waits on. `put()` blocks only on a bounded queue; these never bound.
+QUEUE_TYPES = frozenset(
+    {
+        "queue.Queue()",
+        "queue.LifoQueue()",
+        "queue.PriorityQueue()",
+        "queue.SimpleQueue()",
+        "multiprocessing.Queue()",
+        "multiprocessing.JoinableQueue()",
+        "multiprocessing.queues.Queue()",
+        "multiprocessing.queues.JoinableQueue()",
+    }
+)
+UNBOUNDED_QUEUES = frozenset({"queue.SimpleQueue()"})
+EVENT_TYPES = frozenset({"threading.Event()", "multiprocessing.Event()", "threading.Condition()"})
+# Errors a blocking wait raises when its queue, pipe or socket is closed (a multiprocessing
+# queue's `get()` raises EOFError/OSError), and broad classes: an exit in a handler for one
+# of them is a real way out of a worker loop (CTX404).
+WAIT_ERRORS = frozenset(
+    {
+        "OSError", "EOFError", "ConnectionError", "BrokenPipeError", "ConnectionResetError",
+        "ConnectionAbortedError", "ValueError", "Exception", "BaseException", "error", "timeout", "Empty", "Full",
+        "TimeoutError",
+    }
+)
 # Helpers that run a callable in a worker thread, by resolved name -> position of the callable.
 THREAD_RUNNERS: dict[str, int] = {"asyncio.to_thread": 0}
 

@@ -1,8 +1,10 @@
 # ctxlint: select = ["CTX4"]
 # ctxlint: preview
 # CTX402 false-positive pattern (prefect, benchmarks/PRECISION.md): the task is
-# cancelled through a local alias (`task = self._task; task.cancel()`) in a stop method,
-# and the run method awaits the task itself. The CancelledError is the code's own.
+# cancelled through a local alias (`task = service.task; task.cancel()`) and the same
+# function awaits the task itself. The CancelledError is the code's own. A cancel in
+# another function (a stop method) does not count: while the other function awaits, its
+# own task's cancellation arrives as the same CancelledError and is swallowed too.
 import asyncio
 
 _distributor_task = None
@@ -28,7 +30,7 @@ async def run_distributor():
     await start_distributor()
     try:
         await _distributor_task
-    except asyncio.CancelledError:
+    except asyncio.CancelledError:  # error: CTX402
         pass
 
 
@@ -47,7 +49,7 @@ class Subscriber:
     async def wait(self):
         try:
             await self._consumer
-        except asyncio.CancelledError:
+        except asyncio.CancelledError:  # error: CTX402
             pass
 
 

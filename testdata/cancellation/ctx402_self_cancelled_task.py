@@ -32,21 +32,24 @@ async def stop_all(tasks):
         pass
 
 
+# --- still reported: awaiting something that this code never cancelled ---------------
+
+
 class Service:
+    """The cancel is in another method (aiohttp-sse#459): while `run_until_stopped` waits,
+    a cancel of *its* task arrives as the same CancelledError and is swallowed too."""
+
     def start(self):
         self._task = asyncio.create_task(worker())
 
     async def run_until_stopped(self):
         try:
             await self._task
-        except asyncio.CancelledError:
+        except asyncio.CancelledError:  # error: CTX402
             pass
 
     def stop(self):
         self._task.cancel()
-
-
-# --- still reported: awaiting something that this code never cancelled ---------------
 
 
 async def awaits_a_task_nobody_cancelled(task):

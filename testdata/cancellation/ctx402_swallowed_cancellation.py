@@ -185,3 +185,24 @@ async def futures_cancelled_error():
         await fetch()
     except concurrent.futures.CancelledError:  # a different class from asyncio's
         return None
+
+
+# --- the cancellation handed on to a waiter's future (anyio's BlockingPortal) -----------
+
+from concurrent.futures import Future  # noqa: E402
+
+
+async def call_for_a_thread(func, future: Future):
+    try:
+        result = await func()
+    except asyncio.CancelledError:
+        future.cancel()  # the waiting thread gets the cancellation
+    else:
+        future.set_result(result)
+
+
+async def call_and_fail_a_future(func, future: "asyncio.Future[int]"):
+    try:
+        await func()
+    except asyncio.CancelledError as exc:
+        future.set_exception(exc)

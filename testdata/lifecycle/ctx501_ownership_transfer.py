@@ -72,3 +72,9 @@ def made_global():
 
 def finish_later(span, request):
     span.end()
+
+
+def test_start_span_returns_the_mocked_span(mock_tracer, mock_span):
+    # a test of a tracer wrapper: the span is the object under test
+    span = tracer.start_span("test_span")
+    assert span == mock_span

@@ -1,4 +1,5 @@
-# CTX504: ContextVars created inside a function and kept only for that call.
+# CTX504: ContextVars created inside a function: kept only for that call, made per instance,
+# re-created in a method, returned by a factory, handed on, or captured by a closure.
 import contextvars
 import functools
 from contextvars import ContextVar
@@ -25,18 +26,47 @@ class Handler:
         ContextVar("tenant").set(request.tenant)  # error: CTX504
 
 
-# --- use instead --------------------------------------------------------------------
-
-request_id = ContextVar("request_id", default=None)
-
-
 class Local:
-    """Per-instance variable, as in asgiref/werkzeug `Local` and OpenTelemetry's runtime context."""
+    """Per-instance variable: one new variable for every instance (encode/databases#546)."""
 
     _class_level = ContextVar("class_level")
 
     def __init__(self):
-        self._storage = contextvars.ContextVar("local.storage")
+        self._storage = contextvars.ContextVar("local.storage")  # error: CTX504
+
+    def reset(self):
+        self._storage = contextvars.ContextVar("local.storage")  # error: CTX504
+
+
+def make_var(name, default):
+    # A factory: every caller gets a new variable.
+    var = ContextVar(name, default=default)  # error: CTX504
+    return var
+
+
+def closure_factory():
+    var = ContextVar("closure")  # error: CTX504
+
+    def get():
+        return var.get()
+
+    return get
+
+
+def register_hook(register_configure_hook):
+    # langchain#32365: a new variable per call, registered in a global hook list
+    register_configure_hook(ContextVar("usage_callback", default=None), inheritable=True)  # error: CTX504
+
+
+def registered_by_name(register_configure_hook, name):
+    var = ContextVar(name, default=None)  # error: CTX504
+    register_configure_hook(var, inheritable=True)
+    return var
+
+
+# --- use instead --------------------------------------------------------------------
+
+request_id = ContextVar("request_id", default=None)
 
 
 def context_var(name):
@@ -44,12 +74,6 @@ def context_var(name):
     if name not in _registry:
         _registry[name] = ContextVar(name)
     return _registry[name]
-
-
-def make_var(name, default):
-    # A factory, called at import time by the modules that need a variable.
-    var = ContextVar(name, default=default)
-    return var
 
 
 @functools.lru_cache(maxsize=None)
@@ -62,10 +86,26 @@ def install():
     CURRENT = ContextVar("current")
 
 
-def closure_factory():
-    var = ContextVar("closure")
+def _make_module_var(name):
+    # A factory this module only calls at import time.
+    return ContextVar(name, default=None)
 
-    def get():
-        return var.get()
 
-    return get
+tenant = _make_module_var("tenant")
+user = _make_module_var("user")
+
+
+class _Meter:
+    """A singleton: instantiated once, at module level (distributed's ContextMeter)."""
+
+    def __init__(self):
+        self._callbacks = ContextVar("meter.callbacks", default=None)
+
+
+meter = _Meter()
+
+
+class Base:
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.current = ContextVar(f"{cls.__name__}.current", default=None)  # once per class

@@ -23,8 +23,10 @@ _Handler = Union[cst.ExceptHandler, cst.ExceptStarHandler]
 class SwallowedCancellation(Rule):
     """## What it does
     Reports, in an `async def`, an `except` clause that catches the task's cancellation
-    (`asyncio.CancelledError` directly or in a tuple, `BaseException`, a bare `except:`)
-    and can finish without re-raising, and `contextlib.suppress(asyncio.CancelledError)`.
+    (`asyncio.CancelledError` directly or in a tuple, anyio's and trio's cancellation
+    classes, `BaseException`, a bare `except:`) and can finish without re-raising it (or,
+    for `BaseException` and bare `except:`, raises a different exception instead), and
+    `contextlib.suppress(asyncio.CancelledError)`.
 
     ## Why is this bad?
     Cancellation is how asyncio stops work: `asyncio.timeout()`, `wait_for`, `TaskGroup`
@@ -36,10 +38,8 @@ class SwallowedCancellation(Rule):
 
     code = "CTX402"
     name = "swallowed-cancellation"
-    # Preview since issue 10: on the benchmark corpus 9 true positives in a sample of 50
-    # before the fixes below, 11 in 15 (6 more debatable) after them; see "Known limits"
-    # and benchmarks/PRECISION.md.
-    preview = True
+    # Default again since issue 16 (benchmarks/precision/ctx4-ctx5.md).
+    preview = False
     triggers = (EXCEPT_CLAUSE, "suppress")
     requires = ((ASYNC_DEF,),)
     example = """
@@ -65,32 +65,33 @@ class SwallowedCancellation(Rule):
     Only handlers whose `try` body can be cancelled (it contains an `await`, `async for`,
     `async with` or `yield`) are checked; a clause is skipped when an earlier clause of the
     same `try` catches the same class (or `BaseException`). A handler counts as re-raising
-    when every path ends in any `raise`, in `sys.exit()`, or in a call to a function of the
-    same module annotated `NoReturn`. Trusted as deliberate, hence not reported: a `raise`
-    together with an `if` that tests the cancellation itself (`cancelling()`,
-    `isinstance(exc, ...)`); a call to a same-module helper that re-raises (a bare `raise`
-    or `raise <parameter>`); handing the caught exception on (`x = exc`,
-    `future.set_exception(exc)`, `outcomes.append(exc)`). The self-cancelled task idiom is
-    exempt: `t.cancel()` in the function (for `self.t` or a module global, anywhere in the
-    module) and an `await` of `t`, or of something containing it such as `gather(*tasks)`
-    after cancelling each, in the `try` body; a cancel through a local alias
-    (`task = self._task; task.cancel()`) counts for `self._task`. Also not reported: a
-    cleanup handler followed by statements that always raise (`except: try: await
-    cleanup() except: log` then `raise`), and a coroutine this module only runs as its own
-    task (`create_task(self._run())`, `tg.start_soon(run)`, never awaited directly or
-    under `wait_for`) whose handler ends the task (no enclosing loop, or the handler ends
-    in `return`/`break`): the task stops, which is what its canceller asked for. A task
-    that is awaited under a deadline elsewhere (`wait_for(task, 5)`) is then missed.
+    when every path ends in a `raise`, in `sys.exit()`, or in a call to a function of the
+    same module annotated `NoReturn`; in `except BaseException`/bare `except:` only a `raise`
+    of the caught exception counts (`raise ConnectError(...)` turns the cancellation into
+    that error and is reported), while a handler that names `CancelledError` may raise
+    whatever it decides. Trusted as deliberate, hence not reported: a `raise` together with
+    an `if` that tests the cancellation itself (`cancelling()`, `isinstance(exc, ...)`); a
+    call to a same-module helper that re-raises (a bare `raise` or `raise <parameter>`);
+    handing the caught exception on (`x = exc`, `future.set_exception(exc)`,
+    `outcomes.append(exc)`). The self-cancelled task idiom is exempt when `t.cancel()` and
+    the `await` of `t` (or of something containing it, such as `gather(*tasks)` after
+    cancelling each) are in the same function, also through a local alias (`task =
+    self._task; task.cancel()`); a cancel in another method (`stop()`) does not count,
+    because while the other method awaits, its own task's cancellation is swallowed too.
+    Coroutines that run until they are cancelled are exempt: declared `-> NoReturn`, a CLI
+    command (`@app.command()`), or a `try` whose body only awaits something that never
+    completes on its own (`sleep(math.inf)`, `sleep_forever()`, an event nobody sets, a
+    future nobody completes). Also not reported: a cleanup handler followed by statements
+    that always raise (`except: try: await cleanup() except: log` then `raise`), and a
+    coroutine this module only runs as its own task (`create_task(self._run())`,
+    `tg.start_soon(run)`, never awaited directly or under `wait_for`) whose handler ends
+    the task (no enclosing loop, or the handler ends in `return`/`break`, or leaves the
+    loop when the owner's stop flag is set: `if stopping: return`): the task stops, which
+    is what its canceller asked for. So a task body that swallows anyio's cancellation
+    and returns (a contract violation anyio documents, with no effect on the group) is not
+    reported, and a task awaited under a deadline in another module is missed.
     `concurrent.futures.CancelledError` is a different class and is not reported.
-
-    Why preview: whether a swallowed cancellation breaks anything depends on who awaits
-    the coroutine, which a file-local rule cannot see. On the benchmark corpus
-    (benchmarks/PRECISION.md) the remaining false positives are coroutines whose
-    only caller cannot be under a deadline: a CLI command's top-level coroutine, a "run
-    until cancelled" service method, a helper whose only caller returns right after, test
-    callbacks; others are deliberate (reconnect and flush loops that ignore a cancel that
-    is not their owner's stop, temporal's evictions that must finish). Precision there is
-    11 of 15 (73%), below the 90% a default rule needs.
+    Precision on the benchmark and service corpora: benchmarks/precision/ctx4-ctx5.md.
     """
 
     def visit_Try(self, node: cst.Try) -> None:
@@ -110,7 +111,11 @@ class SwallowedCancellation(Rule):
             caught = next((c for c in (self._catches(a.value) for a in call.args if a.star == "") if c), "")
             if not caught or self._awaits_own_cancelled_task(function, node.body):
                 continue
+            if self._waits_only_for_cancellation(node.body):
+                continue
             if self._reraised_after(node, None) or self._ends_its_own_task(function, node, None):
+                continue
+            if self._runs_until_cancelled(function):
                 continue
             self.report(
                 call,
@@ -122,6 +127,8 @@ class SwallowedCancellation(Rule):
         function = self._async_function()
         if function is None or not node.handlers or not has_checkpoint(node.body):
             return
+        if self._waits_only_for_cancellation(node.body):
+            return
         seen: set[str] = set()  # cancellation classes caught by earlier handlers ("*": all)
         for handler in node.handlers:
             caught = self._caught_paths(handler.type) if handler.type is not None else {"*"}
@@ -130,17 +137,44 @@ class SwallowedCancellation(Rule):
             # an earlier handler for the same class (or for all of them) gets it first
             shadowed = bool(seen) if "*" in caught else ("*" in seen or caught <= seen)
             seen |= caught
-            if shadowed or not self._swallows(handler) or self._awaits_own_cancelled_task(function, node.body):
+            catches_all = handler.type is None or caught == {"*"}
+            if shadowed or self._awaits_own_cancelled_task(function, node.body):
+                continue
+            swallows = self._swallows(handler)
+            converts = not swallows and catches_all and self._swallows(handler, converts=True)
+            if not (swallows or converts):
                 continue
             if self._reraised_after(node, handler) or self._ends_its_own_task(function, node, handler):
                 continue
-            if handler.type is None or caught == {"*"}:
+            if self._runs_until_cancelled(function):
+                continue
+            if catches_all:
                 clause = "bare `except:`" if handler.type is None else f"`except {self._catches(handler.type)}`"
+                if converts:
+                    self.report(
+                        handler,
+                        f"{clause} in `async def {function.name}` also catches the task's cancellation "
+                        f"(`asyncio.CancelledError`) and raises a different exception instead: the task no "
+                        f"longer ends cancelled, so {self._converted_consequence()}; add `except "
+                        f"asyncio.CancelledError: raise` before it",
+                    )
+                    continue
                 self.report(
                     handler,
                     f"{clause} in `async def {function.name}` also catches the task's cancellation "
                     f"(`asyncio.CancelledError`) and can finish without re-raising it: {self._consequence()}; "
                     f"add `except asyncio.CancelledError: raise` before it, or re-raise after cleanup",
+                )
+                continue
+            if isinstance(handler.type, cst.Tuple):
+                clause = f"`except ({', '.join(source(e.value) for e in handler.type.elements)})`"
+                if len(clause) > 80:
+                    clause = f"`except (..., {self._catches(handler.type)}, ...)`"
+                self.report(
+                    handler,
+                    f"{clause} in `async def {function.name}` catches `{self._catches(handler.type)}` with "
+                    f"the other errors and can finish without re-raising it: {self._consequence()}; take it "
+                    f"out of the tuple, or re-raise it (`raise`) after cleanup",
                 )
                 continue
             self.report(
@@ -179,6 +213,9 @@ class SwallowedCancellation(Rule):
             last = handler.body.body[-1] if handler is not None and handler.body.body else None
             small = last.body[-1] if isinstance(last, cst.SimpleStatementLine) and last.body else None
             leaves = isinstance(small, cst.Return) or (isinstance(small, cst.Break) and len(loops) == 1)
+            # or leave it when the owner's stop flag is set (`if stopping: return`): the owner
+            # sets the flag and cancels; other cancels are deliberately ridden out
+            leaves = leaves or _leaves_on_stop_flag(handler, len(loops))
             if not leaves or any(isinstance(n, cst.Continue) for n in _own_loop_nodes_of(handler)):
                 return False
         return self._runs_only_as_task(function)
@@ -202,11 +239,17 @@ class SwallowedCancellation(Rule):
                     stack.append(child)
         return parents
 
-    def _swallows(self, handler: Union[cst.ExceptHandler, cst.ExceptStarHandler]) -> bool:
+    def _swallows(self, handler: Union[cst.ExceptHandler, cst.ExceptStarHandler], converts: bool = False) -> bool:
+        """The handler can finish without re-raising. `converts`: a `raise` of a different
+        exception does not count as re-raising (a handler for everything that raises
+        `ConnectError(...)` turns the cancellation into that error)."""
         helpers = self._module_helpers()
-        if _reraises(handler.body.body, lambda call: self._terminates(call, helpers["no_return"])):
+        caught = handler.name.name.value if handler.name is not None and isinstance(handler.name.name, cst.Name) else None
+        is_reraise = (lambda raised: _raises_caught(raised, caught)) if converts else (lambda raised: True)
+        if _reraises(handler.body.body, lambda call: self._terminates(call, helpers["no_return"]), is_reraise):
             return False
-        has_raise = any(isinstance(n, cst.Raise) for n in own_descendants(handler.body))
+        raises = [n for n in own_descendants(handler.body) if isinstance(n, cst.Raise)]
+        has_raise = any(is_reraise(n) for n in raises)
         for node in own_descendants(handler.body):
             if has_raise and isinstance(node, cst.If):
                 test = source(node.test).lower()
@@ -214,7 +257,30 @@ class SwallowedCancellation(Rule):
                     return False  # a decision about this very cancellation
             if isinstance(node, cst.Call) and attribute_name(node.func) in helpers["reraising"]:
                 return False
+            if isinstance(node, cst.Call) and self._cancels_a_waiters_future(node):
+                return False  # the cancellation is handed on to whoever waits on the future
         return not _hands_off_exception(handler)
+
+    def _cancels_a_waiters_future(self, call: cst.Call) -> bool:
+        """`future.cancel()` / `future.set_exception(...)` on a `Future` the handler's
+        coroutine was given to report its outcome (anyio's `BlockingPortal._call_func`)."""
+        func = call.func
+        if not isinstance(func, cst.Attribute) or func.attr.value not in sem.FUTURE_OUTCOME_METHODS:
+            return False
+        receiver = func.value
+        path = self.model.resolve(receiver) or ""
+        if path in sem.FUTURE_TYPES:
+            return True
+        if isinstance(receiver, cst.Name):
+            binding = self.model.lookup(receiver.value)
+            param = binding.node if binding is not None else None
+            if isinstance(param, cst.Param) and param.annotation is not None:
+                annotation = param.annotation.annotation
+                if isinstance(annotation, cst.Subscript):
+                    annotation = annotation.value
+                resolved = self.model.resolve(annotation) or ""
+                return f"{resolved}()" in sem.FUTURE_TYPES
+        return False
 
     def _terminates(self, call: cst.Call, no_return: set[str]) -> bool:
         return self.model.resolve(call.func) in sem.TERMINATING_CALLS or attribute_name(call.func) in no_return
@@ -245,10 +311,17 @@ class SwallowedCancellation(Rule):
         return {"*" if p == "BaseException" else p for p in paths if p is not None}
 
     def _cancellation_path(self, node: cst.BaseExpression) -> Optional[str]:
+        if isinstance(node, cst.Call) and attribute_name(node.func) == "get_cancelled_exc_class" and not node.args:
+            return "anyio.get_cancelled_exc_class()"  # also anyio's own relative import
         path = self.model.resolve(node)
         if path is None and isinstance(node, cst.Name) and self.model.lookup(node.value) is None:
             path = node.value  # a builtin (`BaseException`), not shadowed
         return path if path in sem.CANCELLATION_CATCHERS else None
+
+    def _converted_consequence(self) -> str:
+        if self.context.target_version >= sem.ASYNCIO_TIMEOUT_SINCE:
+            return "`asyncio.timeout()` raises that error instead of `TimeoutError` and a `TaskGroup` takes it for a failure"
+        return "`asyncio.wait_for` raises that error instead of `asyncio.TimeoutError`"
 
     def _consequence(self) -> str:
         if self.context.target_version >= sem.ASYNCIO_TIMEOUT_SINCE:
@@ -256,21 +329,14 @@ class SwallowedCancellation(Rule):
         return "`asyncio.wait_for` then returns instead of raising `asyncio.TimeoutError`"
 
     def _awaits_own_cancelled_task(self, function: Scope, body: cst.CSTNode) -> bool:
-        """`t.cancel()` in this function (or `self.t`/a global anywhere), then `await t` in `body`."""
+        """`t.cancel()` in this function, then `await t` in `body` (SPEC's exemption). A
+        cancel in another function does not count: while that await lasts, the awaiting
+        task's own cancellation arrives as the same `CancelledError` and is swallowed too
+        (aiohttp-sse's `wait()` awaiting the ping task that `stop()` cancels)."""
         local = function.memo.get("ctx402_cancelled")
         if local is None:
             local = function.memo["ctx402_cancelled"] = _cancelled_receivers(function.node)
-        shared = self.context.memo.get("ctx402_cancelled")
-        if shared is None:
-            module = self.model.module_scope.node
-            scopes = [module, *(n for n in iter_descendants(module) if isinstance(n, cst.FunctionDef))]
-            shared = self.context.memo["ctx402_cancelled"] = {
-                text
-                for scope in scopes
-                for text in _cancelled_receivers(scope, nested=False)
-                if text.startswith("self.") or text in self.model.module_scope.bindings
-            }
-        if not local and not shared:
+        if not local:
             return False
         for current in own_descendants(body):
             if isinstance(current, cst.Await):
@@ -278,8 +344,83 @@ class SwallowedCancellation(Rule):
                 mentioned.update(
                     source(n) for n in iter_descendants(current.expression) if isinstance(n, (cst.Name, cst.Attribute))
                 )
-                if mentioned & local or mentioned & shared:
+                if mentioned & local:
                     return True
+        return False
+
+    def _waits_only_for_cancellation(self, body: cst.BaseSuite) -> bool:
+        """The block only awaits something that never completes on its own (`sleep(inf)`,
+        `sleep_forever()`, an event nobody sets, a future nobody completes): it waits for its
+        own cancellation, and the handler is the coroutine's designed way out."""
+        statements = body.body if isinstance(body, cst.IndentedBlock) else ()
+        if len(statements) != 1 or not isinstance(statements[0], cst.SimpleStatementLine):
+            return False
+        small = statements[0].body
+        if len(small) != 1 or not isinstance(small[0], cst.Expr) or not isinstance(small[0].value, cst.Await):
+            return False
+        awaited = small[0].value.expression
+        if isinstance(awaited, cst.Call):
+            path = self.model.resolve(awaited.func) or ""
+            if path in sem.SLEEP_FOREVER:
+                return True
+            if path in sem.SLEEPS and awaited.args:
+                delay = awaited.args[0].value
+                return self.model.resolve(delay) == "math.inf" or source(delay) in sem.INFINITIES
+            func = awaited.func
+            if isinstance(func, cst.Attribute) and func.attr.value == "wait" and not awaited.args:
+                return self._never_completed(func.value, sem.EVENTS)
+            return False
+        return self._never_completed(awaited, sem.FUTURE_FACTORIES)
+
+    def _never_completed(self, node: cst.BaseExpression, factories: frozenset[str]) -> bool:
+        """A local name bound to `Event()`/`create_future()` (by name of the factory) that no
+        code in this module sets or completes."""
+        if not isinstance(node, cst.Name):
+            return False
+        binding = self.model.lookup(node.value)
+        value = binding.node if binding is not None else None
+        if not (isinstance(value, cst.Call) and attribute_name(value.func) in factories):
+            return False
+        for current in iter_descendants(self.model.module_scope.node):
+            # `done.set()`, `call_later(1, done.set)`: completed; `register(done)`: may be
+            if (
+                isinstance(current, cst.Attribute)
+                and current.attr.value in sem.FUTURE_COMPLETERS
+                and isinstance(current.value, cst.Name)
+                and current.value.value == node.value
+            ):
+                return False
+            if isinstance(current, cst.Arg) and isinstance(current.value, cst.Name) and current.value.value == node.value:
+                return False
+        return True
+
+    def _runs_until_cancelled(self, function: Scope) -> bool:
+        """`async def start(self) -> NoReturn`: declared never to return, so it runs until it
+        is cancelled, no caller can depend on it returning, and its cancellation handler is
+        its way of stopping (prefect's services); or a CLI command coroutine."""
+        node = function.node
+        if not isinstance(node, cst.FunctionDef):
+            return False
+        if node.returns is not None:
+            annotation = node.returns.annotation
+            if isinstance(annotation, cst.SimpleString):
+                text = annotation.evaluated_value if isinstance(annotation.evaluated_value, str) else ""
+            else:
+                text = self.model.resolve(annotation) or source(annotation)
+            if text in sem.NO_RETURN_ANNOTATIONS:
+                return True
+        return self._is_cli_command(function)
+
+    def _is_cli_command(self, function: Scope) -> bool:
+        """`@app.command()`: the program's root coroutine, stopped by its runner at Ctrl-C."""
+        node = function.node
+        if not isinstance(node, cst.FunctionDef):
+            return False
+        for decorator in node.decorators:
+            expression = decorator.decorator
+            target = expression.func if isinstance(expression, cst.Call) else expression
+            if isinstance(target, cst.Attribute) and target.attr.value in sem.CLI_COMMAND_DECORATORS:
+                return True
         return False
 
 def _own_loop_nodes_of(handler: Optional[_Handler]) -> Iterator[cst.CSTNode]:
@@ -287,6 +428,33 @@ def _own_loop_nodes_of(handler: Optional[_Handler]) -> Iterator[cst.CSTNode]:
     if handler is None:
         return iter(())
     return _own_loop_nodes(handler)
+
+def _leaves_on_stop_flag(handler: Optional[_Handler], loops: int) -> bool:
+    """An `if <flag>:` in the handler whose block ends in `return`, `raise` or (out of the
+    one enclosing loop) `break`; the flag is names and attributes (`stopping`,
+    `self._closed or self.is_closed`, `not self._running`)."""
+    if handler is None:
+        return False
+    for node in own_descendants(handler.body):
+        if not isinstance(node, cst.If) or not _is_flag(node.test):
+            continue
+        block = node.body.body
+        last = block[-1] if block else None
+        small = last.body[-1] if isinstance(last, cst.SimpleStatementLine) and last.body else None
+        if isinstance(small, (cst.Return, cst.Raise)) or (isinstance(small, cst.Break) and loops == 1):
+            return True
+    return False
+
+
+def _is_flag(test: cst.BaseExpression) -> bool:
+    if isinstance(test, (cst.Name, cst.Attribute)):
+        return True
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        return _is_flag(test.expression)
+    if isinstance(test, cst.BooleanOperation):
+        return _is_flag(test.left) and _is_flag(test.right)
+    return False
+
 
 def _is_generator(function: cst.CSTNode) -> bool:
     body = function.body if isinstance(function, cst.FunctionDef) else function
@@ -428,12 +596,22 @@ def _hands_off_exception(handler: Union[cst.ExceptHandler, cst.ExceptStarHandler
                 return True
     return False
 
-def _reraises(statements, terminates) -> bool:
+def _raises_caught(raised: cst.Raise, caught: Optional[str]) -> bool:
+    """`raise`, `raise exc` or `raise exc.with_traceback(tb)` for the caught `exc`."""
+    exc = raised.exc
+    if exc is None:
+        return True
+    if isinstance(exc, cst.Call) and isinstance(exc.func, cst.Attribute):
+        exc = exc.func.value
+    return caught is not None and isinstance(exc, cst.Name) and exc.value == caught
+
+
+def _reraises(statements, terminates, is_reraise=lambda raised: True) -> bool:
     """Whether every path through `statements` ends in a raise (or never ends)."""
     for statement in statements:
         if _may_escape(statement):
             return False
-        if _statement_reraises(statement, terminates):
+        if _statement_reraises(statement, terminates, is_reraise):
             return True
     return False
 
@@ -455,11 +633,11 @@ def _may_escape(statement: cst.CSTNode) -> bool:
         stack.extend((child, in_loop) for child in children(node))
     return False
 
-def _statement_reraises(statement: cst.CSTNode, terminates) -> bool:
+def _statement_reraises(statement: cst.CSTNode, terminates, is_reraise=lambda raised: True) -> bool:
     if isinstance(statement, cst.SimpleStatementLine):
         for small in statement.body:
             if isinstance(small, cst.Raise):
-                return True
+                return is_reraise(small)
             value = small.value if isinstance(small, cst.Expr) else None
             if isinstance(value, cst.Await):
                 value = value.expression
@@ -467,28 +645,28 @@ def _statement_reraises(statement: cst.CSTNode, terminates) -> bool:
                 return True
         return False
     if isinstance(statement, cst.If):
-        if not _reraises(statement.body.body, terminates) or statement.orelse is None:
+        if not _reraises(statement.body.body, terminates, is_reraise) or statement.orelse is None:
             return False
         orelse = statement.orelse
         if isinstance(orelse, cst.If):
-            return _statement_reraises(orelse, terminates)
-        return _reraises(orelse.body.body, terminates)
+            return _statement_reraises(orelse, terminates, is_reraise)
+        return _reraises(orelse.body.body, terminates, is_reraise)
     if isinstance(statement, (cst.Try, cst.TryStar)):
-        if statement.finalbody is not None and _reraises(statement.finalbody.body.body, terminates):
+        if statement.finalbody is not None and _reraises(statement.finalbody.body.body, terminates, is_reraise):
             return True
-        return _reraises(statement.body.body, terminates) and all(
-            _reraises(h.body.body, terminates) for h in statement.handlers
+        return _reraises(statement.body.body, terminates, is_reraise) and all(
+            _reraises(h.body.body, terminates, is_reraise) for h in statement.handlers
         )
     if isinstance(statement, cst.With):
-        return _reraises(statement.body.body, terminates)
+        return _reraises(statement.body.body, terminates, is_reraise)
     if isinstance(statement, LOOPS):
         has_break = any(isinstance(n, cst.Break) for n in _own_loop_nodes(statement))
         if isinstance(statement, cst.While) and is_infinite(statement) and not has_break:
             return True  # never finishes
         if isinstance(statement, cst.For) and _iterates_at_least_once(statement):
-            if _reraises(statement.body.body, terminates):
+            if _reraises(statement.body.body, terminates, is_reraise):
                 return True
-        return statement.orelse is not None and not has_break and _reraises(statement.orelse.body.body, terminates)
+        return statement.orelse is not None and not has_break and _reraises(statement.orelse.body.body, terminates, is_reraise)
     if isinstance(statement, cst.Match):
         last = statement.cases[-1] if statement.cases else None
         irrefutable = (
@@ -497,7 +675,7 @@ def _statement_reraises(statement: cst.CSTNode, terminates) -> bool:
             and isinstance(last.pattern, cst.MatchAs)
             and last.pattern.pattern is None
         )
-        return irrefutable and all(_reraises(case.body.body, terminates) for case in statement.cases)
+        return irrefutable and all(_reraises(case.body.body, terminates, is_reraise) for case in statement.cases)
     return False
 
 def _iterates_at_least_once(loop: cst.For) -> bool:

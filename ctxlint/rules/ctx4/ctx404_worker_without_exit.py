@@ -8,29 +8,31 @@ import libcst as cst
 
 from ctxlint.analysis.model import Scope
 from ctxlint.analysis.syntax import (
-    argument,
+    NESTED_SCOPES,
     attribute_name,
-    has_star_args,
-    has_star_kwargs,
-    is_none,
-    keyword,
     own_descendants,
-    positional,
     source,
 )
-from ctxlint.analysis.walker import iter_descendants
-from ctxlint.rules.base import INFINITE_LOOP, Rule
-from ctxlint.rules.ctx4.shared import exits, is_infinite
+from ctxlint.analysis.walker import children, iter_descendants
+from ctxlint.rules.base import INFINITE_LOOP
+from ctxlint.rules.ctx4.shared import (
+    LOOPS,
+    ThreadTargetRule,
+    blocks_forever,
+    exits,
+    handler_may_fire_while_waiting,
+    is_infinite,
+    sentinel_test,
+)
 from ctxlint.semantics import cancellation as sem
-from ctxlint.semantics import concurrency
 
 
-class WorkerWithoutExit(Rule):
+class WorkerWithoutExit(ThreadTargetRule):
     """## What it does
-    Reports an infinite loop (`while True:`) with no `break`, `return` or `raise` that
-    blocks in `.get()`, `.wait()`, `.join()`, `.result()`, `.acquire()`, `.recv()` or
-    `.accept()` without a timeout, in a function run as a thread or executor target (or in
-    the `run()` of a `threading.Thread` subclass).
+    Reports an infinite loop (`while True:`) that blocks in `.get()`, `.wait()`, `.join()`,
+    `.result()`, `.acquire()`, `.recv()` or `.accept()` without a timeout and has no
+    `break`, `return` or `raise` that can be reached while it waits, in a function run as
+    a thread or executor target (or in the `run()` of a `threading.Thread` subclass).
 
     ## Why is this bad?
     Such a thread can never be stopped: no stop flag is ever checked because the thread
@@ -75,34 +77,131 @@ class WorkerWithoutExit(Rule):
     Targets are found in the same module: a function or method named in `Thread(target=)`,
     `Timer`, `_thread.start_new_thread`, `executor.submit`, `run_in_executor`,
     `asyncio.to_thread` (directly or through `functools.partial`), and `run()` of a
-    `threading.Thread` subclass. Only `while True:`/`while 1:` loops are checked, and any
-    `raise` inside the loop counts as an exit. `.recv(n)` on a socket counts as blocking
-    only when the module never calls `settimeout`/`setblocking`/`setdefaulttimeout`.
+    `threading.Thread` subclass. Only `while True:`/`while 1:` loops are checked. A
+    `break`, `return` or `raise` counts as an exit except in two cases: inside an `except`
+    handler whose `try` holds no wait that can raise (a blocking `get()`, `wait()`,
+    `join()` or `acquire()` never raises; a timed or non-blocking call, `recv()`,
+    `accept()` or `result()` can), and behind a sentinel test (`if item is None: break`)
+    on a value read from a queue that is a local of an enclosing function or a private
+    attribute (`self._queue`), never handed to other code, and never given that sentinel by
+    a `put` in this module. `.recv(n)` on a socket counts as blocking only when the module
+    never calls `settimeout`/`setblocking`/`setdefaulttimeout`. Loops that test a stop
+    flag (`while not stop.is_set():`) are CTX408's.
     """
 
     def __init__(self, context) -> None:
         super().__init__(context)
-        self._target_ids: set[int] = set()
-        self._target_names: set[str] = set()  # module-level functions named as targets
-        self._target_methods: set[tuple[int, str]] = set()  # (class node id, method name)
-        self._loops: list[tuple[cst.While, Scope, str]] = []
-
-    def visit_Call(self, node: cst.Call) -> None:
-        target = self._target(node)
-        if target is not None:
-            self._remember_target(target)
+        self._loops: list[tuple[cst.While, Scope, str, bool]] = []
 
     def visit_While(self, node: cst.While) -> None:
         function = self.model.def_function
-        if function is None or function.is_async or not is_infinite(node) or exits(node, self.model):
+        if function is None or function.is_async or not is_infinite(node) or self._exits(node):
             return
-        call = next((c for c in own_descendants(node) if isinstance(c, cst.Call) and _blocks_forever(c)), None)
+        call = next((c for c in own_descendants(node) if isinstance(c, cst.Call) and blocks_forever(c)), None)
         if call is not None:
-            self._loops.append((node, function, source(call.func)))
+            self._loops.append((node, function, source(call.func), exits(node, self.model)))
+
+    def _exits(self, loop: cst.While) -> bool:
+        """Whether the loop has a real way out: a `break`, `return`, `raise` or `sys.exit()`
+        that a stopping thread can reach. Not one reached only from an `except` handler whose
+        `try` cannot raise while the thread waits (a blocking `get()`/`wait()`/`join()`/
+        `acquire()` never raises; hydrus#750's `except ShutdownException: return` needs the
+        work item itself to raise), nor one guarded by a sentinel test (`if item is None:
+        break`) when nothing in this module ever sends that sentinel to a queue only this
+        module can reach (flaat#25)."""
+        # (node, inside a nested loop, the `try` and handler holding it, the `if` guarding it)
+        stack: list[tuple[cst.CSTNode, bool, Optional[tuple], Optional[cst.If]]] = [
+            (child, False, None, None) for child in children(loop)
+        ]
+        while stack:
+            node, inner, handled_by, guard = stack.pop()
+            if isinstance(node, NESTED_SCOPES):
+                continue
+            is_exit = isinstance(node, (cst.Return, cst.Raise)) or (isinstance(node, cst.Break) and not inner)
+            if not is_exit and isinstance(node, cst.Call) and self.model.resolve(node.func) in sem.TERMINATING_CALLS:
+                is_exit = True
+            if is_exit:
+                if handled_by is not None and not handler_may_fire_while_waiting(*handled_by):
+                    continue
+                if guard is not None and self._sentinel_never_sent(loop, guard.test):
+                    continue
+                return True
+            now_inner = inner or isinstance(node, LOOPS)
+            if isinstance(node, (cst.Try, cst.TryStar)):
+                stack.extend((child, now_inner, handled_by, guard) for child in children(node.body))
+                for handler in node.handlers:
+                    stack.extend((child, now_inner, (node, handler), guard) for child in children(handler))
+                for extra in (node.orelse, node.finalbody):
+                    if extra is not None:
+                        stack.extend((child, now_inner, handled_by, guard) for child in children(extra))
+                continue
+            if isinstance(node, cst.If):
+                stack.append((node.test, now_inner, handled_by, guard))
+                stack.extend((child, now_inner, handled_by, node) for child in children(node.body))
+                if node.orelse is not None:
+                    stack.append((node.orelse, now_inner, handled_by, None))
+                continue
+            stack.extend((child, now_inner, handled_by, guard) for child in children(node))
+        return False
+
+    def _sentinel_never_sent(self, loop: cst.While, test: cst.BaseExpression) -> bool:
+        """`if item is None:` (`is STOP`, `== STOP`) where `item = <queue>.get()` in the loop,
+        the queue is a local of an enclosing function or a private attribute (`self._queue`)
+        that is never handed to other code, and no `put(...)` in this module sends it."""
+        sentinel = sentinel_test(test)
+        if sentinel is None:
+            return False
+        name, value = sentinel
+        queue = None
+        for node in own_descendants(loop):
+            if isinstance(node, cst.Assign) and isinstance(node.value, cst.Call):
+                func = node.value.func
+                targets = [t.target for t in node.targets]
+                if (
+                    isinstance(func, cst.Attribute)
+                    and func.attr.value == "get"
+                    and any(isinstance(t, cst.Name) and t.value == name for t in targets)
+                ):
+                    queue = func.value
+        if queue is None:
+            return False
+        text = source(queue)
+        region: cst.CSTNode = self.model.module_scope.node
+        if isinstance(queue, cst.Name):
+            binding = self.model.lookup(queue.value)
+            if binding is None or self.model.module_scope.bindings.get(queue.value) is binding:
+                return False  # a parameter or a module global: other code may send it
+            if not isinstance(binding.node, cst.Call):
+                return False  # a parameter, or an alias of an attribute: other code may send it
+            scope: Optional[Scope] = self.model.scope
+            while scope is not None and scope.bindings.get(queue.value) is not binding:
+                scope = scope.parent
+            if scope is None:
+                return False
+            region = scope.node  # the function whose local it is
+        elif not (
+            isinstance(queue, cst.Attribute)
+            and isinstance(queue.value, cst.Name)
+            and queue.value.value == "self"
+            and queue.attr.value.startswith("_")
+        ):
+            return False
+        for node in iter_descendants(region):
+            if isinstance(node, cst.Arg) and source(node.value) == text:
+                return False  # handed to other code, which may send the sentinel
+            if (
+                isinstance(node, cst.Call)
+                and isinstance(node.func, cst.Attribute)
+                and node.func.attr.value in ("put", "put_nowait")
+                and source(node.func.value) == text
+                and any(value in source(arg.value) for arg in node.args)
+            ):
+                return False
+        return True
 
     def leave_Module(self, node: cst.Module) -> None:
         sockets_have_timeouts: Optional[bool] = None
-        for loop, function, blocking in self._loops:
+        for loop, function, blocking, unreachable_exit in self._loops:
             if not self._is_target(function):
                 continue
             if blocking.endswith(".recv"):
@@ -111,95 +210,19 @@ class WorkerWithoutExit(Rule):
                 if sockets_have_timeouts:
                     continue
             kind = "`run()` of a Thread subclass" if self._is_thread_run(function) else f"worker `{function.name}`"
+            if unreachable_exit:
+                exit_text = (
+                    "its only `break`/`return` cannot be reached while it waits (an `except` for an error "
+                    "the wait never raises, or a sentinel nothing in this module sends)"
+                )
+            else:
+                exit_text = "has no `break`/`return`"
             self.report(
                 loop,
-                f"The infinite loop in {kind} blocks in `{blocking}()` without a timeout and has no "
-                f"`break`/`return`: the thread can never be stopped; use a sentinel value that breaks "
-                f"the loop, or a timeout and a stop event",
+                f"The infinite loop in {kind} blocks in `{blocking}()` without a timeout and {exit_text}: "
+                f"the thread can never be stopped; use a sentinel value that breaks the loop, or a timeout "
+                f"and a stop event",
             )
-
-    def _target(self, node: cst.Call) -> Optional[cst.BaseExpression]:
-        path = self.model.resolve(node.func) or ""
-        spec = concurrency.THREAD_STARTERS.get(path)
-        if spec is not None:
-            arg = argument(node, *spec)
-        elif path in sem.THREAD_RUNNERS:
-            arg = positional(node, sem.THREAD_RUNNERS[path])
-        elif isinstance(node.func, cst.Attribute) and node.func.attr.value == "run_in_executor":
-            arg = positional(node, 1)
-        elif (
-            isinstance(node.func, cst.Attribute)
-            and node.func.attr.value == "submit"
-            and self.model.resolve(node.func.value) in sem.EXECUTORS
-        ):
-            arg = positional(node, 0)
-        else:
-            return None
-        if arg is None:
-            return None
-        value = arg.value
-        if isinstance(value, cst.Call) and self.model.resolve(value.func) == concurrency.PARTIAL:
-            first = positional(value, 0)
-            value = first.value if first is not None else value
-        return value
-
-    def _remember_target(self, target: cst.BaseExpression) -> None:
-        if isinstance(target, cst.Name):
-            binding = self.model.lookup(target.value)
-            if binding is not None and isinstance(binding.node, cst.FunctionDef):
-                self._target_ids.add(id(binding.node))
-            elif binding is None or self.model.module_scope.bindings.get(target.value) is binding:
-                self._target_names.add(target.value)  # a module function defined further down
-        elif (
-            isinstance(target, cst.Attribute)
-            and isinstance(target.value, cst.Name)
-            and target.value.value in ("self", "cls")
-        ):
-            scope: Optional[Scope] = self.model.scope
-            while scope is not None and scope.kind != "class":
-                scope = scope.parent
-            if scope is not None:
-                self._target_methods.add((id(scope.node), target.attr.value))
-
-    def _is_target(self, function: Scope) -> bool:
-        if id(function.node) in self._target_ids:
-            return True
-        parent = function.parent
-        if parent is not None and parent.kind == "module" and function.name in self._target_names:
-            return True
-        if parent is not None and parent.kind == "class":
-            return (id(parent.node), function.name) in self._target_methods or self._is_thread_run(function)
-        return False
-
-    def _is_thread_run(self, function: Scope) -> bool:
-        parent = function.parent
-        if function.name != "run" or parent is None or parent.kind != "class":
-            return False
-        bases = parent.node.bases if isinstance(parent.node, cst.ClassDef) else ()
-        return any(self.model.resolve(base.value) == concurrency.THREAD_CLASS for base in bases)
-
-def _blocks_forever(call: cst.Call) -> bool:
-    """`q.get()`, `event.wait()`, `lock.acquire()`, `conn.recv()`, ... with no timeout."""
-    func = call.func
-    if not (isinstance(func, cst.Attribute) and func.attr.value in sem.BLOCKING_METHODS):
-        return False
-    if has_star_args(call) or has_star_kwargs(call):
-        return False
-    timeout = keyword(call, "timeout")
-    if timeout is not None:
-        return is_none(timeout.value)
-    for flag in ("block", "blocking"):
-        given = keyword(call, flag)
-        if given is not None and not (isinstance(given.value, cst.Name) and given.value.value == "True"):
-            return False  # non-blocking (or unknown)
-    positionals = [arg for arg in call.args if arg.keyword is None]
-    method = func.attr.value
-    if method == "acquire" and len(positionals) == 1:
-        value = positionals[0].value
-        return isinstance(value, cst.Name) and value.value == "True"
-    if method == "recv" and len(positionals) == 1:
-        return True  # socket.recv(bufsize): blocking unless the socket has a timeout
-    return not positionals
 
 def _sets_socket_timeouts(module: cst.Module) -> bool:
     return any(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Optional, Sequence
 
 import libcst as cst
 
@@ -18,12 +18,18 @@ from ctxlint.rules.base import Rule
 from ctxlint.rules.ctx5.shared import (
     bound_names,
     catches,
+    contains_call,
+    enclosing_class,
     escapes,
     function_node,
+    is_shared_middleware,
     leak_exit,
+    methods_of,
     own_nodes_with_ancestors,
     protected,
     release_calls,
+    released_elsewhere,
+    stored_on,
 )
 from ctxlint.semantics import lifecycle as sem
 from ctxlint.semantics.otel import ATTACH
@@ -44,14 +50,22 @@ def _caught_broadly(ancestors: Sequence[cst.CSTNode]) -> bool:
 class ContextNotDetached(Rule):
     """## What it does
     Reports `opentelemetry.context.attach(...)` whose token is discarded, or kept and never
-    passed to `context.detach`. With `--preview`, also a `detach` that is not in a
-    `finally` while the code between `attach` and `detach` can raise.
+    passed to `context.detach`, or detached somewhere that cannot restore the context: in
+    a Django middleware's `process_response`/`process_exception` after an attach in
+    `process_request`/`process_view`, by another method of a middleware every request
+    shares (the token kept on `self`), or by a generator it is handed to, which detaches it
+    only when its consumer finishes iterating. With `--preview`, also a `detach` that is not
+    in a `finally` while the code between `attach` and `detach` can raise.
 
     ## Why is this bad?
     `attach` makes a context current for the rest of the thread's (or task's) life until
     the token is detached. On a pooled worker thread the attached span and baggage leak
     into every later, unrelated task on that thread: their spans become children of a
-    finished request's span. `detach` never raises, so nothing tells you.
+    finished request's span. `detach` never raises, so nothing tells you. A token can only
+    be detached in the Context that attached it: detached from another Django hook (each
+    runs in its own context copy under ASGI), from a request that overwrote a shared
+    middleware's `self._token`, or from a consumer in another task, it logs "Failed to
+    detach context" and the context stays attached.
     """
 
     code = "CTX502"
@@ -77,7 +91,11 @@ class ContextNotDetached(Rule):
     """
     known_limits = """
     Any hand-off of the token counts as handled (stored on an object, returned, passed to
-    any call), so a token detached on only some paths is not reported. A context setter is
+    any call), so a token detached on only some paths is not reported, except the three
+    hand-offs above, which are followed by the storage's text within one class (Django
+    hooks, a shared middleware: ASGI/WSGI `__call__`, Django `get_response`, Starlette
+    `dispatch`) or to a generator function defined in this module. An `__enter__`/`__exit__`
+    pair is never reported (one `with` runs both in one context). A context setter is
     not reported either: a plain function whose last action is `attach(...)` and which this
     module only ever calls directly (OpenTelemetry's labeler helper): the context is meant
     for its callers, whose own attach/detach scope restores it. The same shape passed as a
@@ -109,6 +127,8 @@ class ContextNotDetached(Rule):
             )
             return
         function = function_node(self.model)
+        if function is not None and self._detached_elsewhere(node, function, label):
+            return
         names = bound_names(parent, node)
         if not names or function is None or escapes(function, names):
             return
@@ -124,6 +144,100 @@ class ContextNotDetached(Rule):
             return
         if self.context.settings.preview:
             self._check_finally(node, function, names, label)
+
+    def _detached_elsewhere(self, node: cst.Call, function: cst.FunctionDef, label: str) -> bool:
+        """Report (and return True) an attach whose detach runs somewhere that cannot restore
+        this context: a Django response hook, another method of a shared middleware, or a
+        generator that detaches only when its consumer finishes iterating."""
+        parent = self.model.parent
+        cls = enclosing_class(self.model)
+        name = function.name.value
+
+        def is_detach(call: cst.Call) -> bool:
+            return self.model.resolve(call.func) == sem.DETACH
+
+        target = stored_on(function, node, parent)
+        if cls is not None and name in sem.DJANGO_REQUEST_HOOKS:
+            partner = None
+            if target is not None:
+                found = released_elsewhere(cls, function, target, is_detach)
+                if found is not None and found[0].name.value in sem.DJANGO_RESPONSE_HOOKS:
+                    partner = found[0]
+            else:
+                partner = next(
+                    (
+                        m
+                        for n, m in sorted(methods_of(cls).items())
+                        if n in sem.DJANGO_RESPONSE_HOOKS and contains_call(m.body, is_detach) is not None
+                    ),
+                    None,
+                )
+            if partner is not None:
+                self.report(
+                    node,
+                    f"`{label}(...)` in Django middleware hook `{name}` is detached in `{partner.name.value}`: under "
+                    f"ASGI each hook runs in its own context copy, so the detach fails (\"Failed to detach "
+                    f"context\"), and a request whose `{partner.name.value}` never runs (a cancelled request) stays "
+                    f"attached; attach and detach in one `__call__` with try/finally",
+                    related=[(partner.name, "detached here, in another hook")],
+                )
+                return True
+        if (
+            cls is not None
+            and target is not None
+            and target.startswith("self.")
+            and name not in sem.PAIRED_METHODS
+            and is_shared_middleware(cls)
+        ):
+            found = released_elsewhere(cls, function, target, is_detach)
+            if found is not None:
+                self.report(
+                    node,
+                    f"the token of `{label}(...)` is kept on `{target}` of a middleware that every request shares, "
+                    f"and detached in `{found[0].name.value}`: concurrent requests overwrite it, so the detach "
+                    f"fails or restores another request's context; keep the token in a local and detach it in "
+                    f"the same call",
+                    related=[(found[0].name, "detached here, from the shared attribute")],
+                )
+                return True
+        generator = self._handed_to_a_generator(node, function, parent, is_detach)
+        if generator is not None:
+            self.report(
+                node,
+                f"the token of `{label}(...)` is handed to generator `{generator.name.value}`, which detaches it only "
+                f"when its consumer finishes iterating: until then the context stays attached after this function "
+                f"returns, and a consumer that stops early, or iterates in another task or thread, never detaches "
+                f"it or fails to; detach before returning and attach around each step in the generator",
+                related=[(generator.name, "detached only at the end of this generator")],
+            )
+            return True
+        return False
+
+    def _handed_to_a_generator(self, node, function, parent, is_detach) -> Optional[cst.FunctionDef]:
+        """`token = attach(...)` ... `return self._stream(result, token)` with `_stream` a
+        generator of this module that detaches its token parameter."""
+        for token in bound_names(parent, node) or ():
+            for use in ownership.uses(function, token):
+                call = use.grandparent
+                if not (isinstance(use.parent, cst.Arg) and isinstance(call, cst.Call)) or is_detach(call):
+                    continue
+                callee = self._local_function(call.func)
+                if callee is None or not any(isinstance(n, cst.Yield) for n in own_descendants(callee.body)):
+                    continue
+                if contains_call(callee.body, is_detach) is not None:
+                    return callee
+        return None
+
+    def _local_function(self, func: cst.BaseExpression) -> Optional[cst.FunctionDef]:
+        """A function or method (of the current class) defined in this module."""
+        if isinstance(func, cst.Name):
+            binding = self.model.lookup(func.value)
+            node = binding.node if binding is not None else None
+            return node if isinstance(node, cst.FunctionDef) else None
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value in ("self", "cls"):
+            cls = enclosing_class(self.model)
+            return methods_of(cls).get(func.attr.value) if cls is not None else None
+        return None
 
     def _is_context_setter(self) -> bool:
         """The discarded `attach` is the last thing an undecorated function does, and this

@@ -37,8 +37,9 @@ def _is_context_manager(function: cst.FunctionDef, scope: Scope) -> bool:
 class SpanAcrossYield(Rule):
     """## What it does
     Reports a `yield` in a generator or async generator while a span is current: inside
-    `with tracer.start_as_current_span(...)`, `with use_span(...)`, or between
-    `context.attach(...)` and `context.detach(token)`; and
+    `with tracer.start_as_current_span(...)`, `with use_span(...)`, Sentry's `with
+    sentry_sdk.new_scope()`/`isolation_scope()`/`start_span(...)`/`start_transaction(...)`,
+    or between `context.attach(...)` and `context.detach(token)`; and
     `@tracer.start_as_current_span(...)` decorating a generator function.
 
     ## Why is this bad?
@@ -54,7 +55,7 @@ class SpanAcrossYield(Rule):
     code = "CTX506"
     name = "span-across-yield"
     triggers = (GENERATOR,)
-    requires = ((sem.START_AS_CURRENT_SPAN, "use_span", "attach"),)
+    requires = ((sem.START_AS_CURRENT_SPAN, "use_span", "attach", "new_scope", "isolation_scope", "start_span", "start_transaction"),)
     example = """
     from opentelemetry import trace
 
@@ -79,7 +80,9 @@ class SpanAcrossYield(Rule):
             span.end()
     """
     known_limits = """
-    Generators decorated with `contextlib.contextmanager`/`asynccontextmanager`, any
+    Sentry's context managers are recognised by their resolved path (`sentry_sdk.new_scope`,
+    `isolation_scope`, `start_span`, `start_transaction`). Generators decorated with
+    `contextlib.contextmanager`/`asynccontextmanager`, any
     decorator whose name ends in "contextmanager" (OpenTelemetry's own
     `_agnosticcontextmanager`), or a pytest fixture decorator are exempt: their `yield` is
     the body of the caller's `with` block. Regions between `attach` and `detach` are
@@ -135,7 +138,8 @@ class SpanAcrossYield(Rule):
             return
         description, start, started = region
         if isinstance(start, cst.WithItem):
-            held, remedy = "the span", "make the span current only around code that does not yield"
+            kind = sem.SENTRY_CURRENT_MANAGERS.get(self.model.resolve(start.item) or "", "span")
+            held, remedy = f"the {kind}", f"make the {kind} current only around code that does not yield"
         else:
             held, remedy = "the attached context", "detach before yielding"
         self.report(
@@ -161,6 +165,10 @@ class SpanAcrossYield(Rule):
             )
             if is_use_span or is_current_span:
                 return f"inside `with {source(func)}(...)`", item, "the span is made current here"
+        for item, path in self.model.enclosing_with_paths():
+            kind = sem.SENTRY_CURRENT_MANAGERS.get(path or "")
+            if kind is not None and isinstance(item.item, cst.Call):
+                return f"inside `with {source(item.item.func)}(...)`", item, f"the {kind} is made current here"
         for token, attach in self._attached.get(id(function), {}).items():
             return (
                 f"between `{source(attach.func)}(...)` and `context.detach({token})`",

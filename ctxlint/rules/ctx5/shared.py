@@ -125,3 +125,100 @@ def is_tracer(receiver: cst.CSTNode, model: SemanticModel, facts: ProjectFacts, 
     if roots & sem.OTHER_TRACING_LIBRARIES:
         return False
     return facts.opentelemetry or sem.OPENTELEMETRY in roots
+
+
+# ---------------------------------------------------------------- tokens across methods
+
+
+def enclosing_class(model: SemanticModel) -> Optional[cst.ClassDef]:
+    scope = model.function
+    cls = scope.enclosing_class if scope is not None else None
+    return cls.node if cls is not None and isinstance(cls.node, cst.ClassDef) else None
+
+
+def methods_of(cls: cst.ClassDef) -> dict[str, cst.FunctionDef]:
+    return {s.name.value: s for s in cls.body.body if isinstance(s, cst.FunctionDef)}
+
+
+def contains_call(function: cst.CSTNode, predicate: Callable[[cst.Call], bool]) -> Optional[cst.Call]:
+    for node in own_descendants(function):
+        if isinstance(node, cst.Call) and predicate(node):
+            return node
+    return None
+
+
+def stored_on(function: cst.FunctionDef, call: cst.Call, parent: Optional[cst.CSTNode]) -> Optional[str]:
+    """The attribute or item a token ends up in: `self._token = var.set(x)`, or
+    `token = attach(...)` ... `request.META["token"] = token` (source of the target)."""
+
+    def store_target(statement: Optional[cst.CSTNode], value: cst.CSTNode) -> Optional[str]:
+        if isinstance(statement, (cst.Assign, cst.AnnAssign)) and statement.value is value:
+            targets = [t.target for t in statement.targets] if isinstance(statement, cst.Assign) else [statement.target]
+            for target in targets:
+                if isinstance(target, (cst.Attribute, cst.Subscript)):
+                    return cst.Module([]).code_for_node(target)
+        return None
+
+    direct = store_target(parent, call)
+    if direct is not None:
+        return direct
+    for name in bound_names(parent, call) or ():
+        for use in ownership.uses(function, name):
+            found = store_target(use.parent, use.node)
+            if found is not None:
+                return found
+    return None
+
+
+def is_shared_middleware(cls: cst.ClassDef) -> bool:
+    """One instance serves every request (ASGI/WSGI/Django middleware, Starlette `dispatch`)."""
+    methods = methods_of(cls)
+    call = methods.get("__call__")
+    if call is not None:
+        names = tuple(p.name.value for p in call.params.params[1:])
+        if names[:3] == sem.ASGI_CALL_PARAMETERS or names[:2] == sem.WSGI_CALL_PARAMETERS:
+            return True
+        init = methods.get("__init__")
+        if init is not None and len(init.params.params) >= 2 and init.params.params[1].name.value == "get_response":
+            return True
+    dispatch = methods.get("dispatch")
+    if dispatch is not None:
+        names = tuple(p.name.value for p in dispatch.params.params[1:])
+        return names[:2] == ("request", "call_next")
+    return False
+
+
+def released_elsewhere(
+    cls: cst.ClassDef, current: cst.FunctionDef, target: str, is_release: Callable[[cst.Call], bool]
+) -> Optional[tuple[cst.FunctionDef, cst.Call]]:
+    """Another method of `cls` releases the token stored in `target` (`reset(self._token)`,
+    or a local read from it)."""
+    for method in methods_of(cls).values():
+        if method is current:
+            continue
+        for node in own_descendants(method.body):
+            if isinstance(node, cst.Call) and is_release(node):
+                text = " ".join(cst.Module([]).code_for_node(a.value) for a in node.args)
+                if target in text or _reads_into_released_name(method, node, target):
+                    return method, node
+    return None
+
+
+def _reads_into_released_name(method: cst.FunctionDef, release: cst.Call, target: str) -> bool:
+    """`token = self._token` / `getattr(request, "_token")` / `request.META.pop(KEY)` then
+    `reset(token)`: the released name was read from the same storage."""
+    names = {
+        a.value.value
+        for a in release.args
+        if isinstance(a.value, cst.Name)
+    }
+    base = target.split("[")[0]
+    attribute = base.rsplit(".", 1)[-1]
+    for node in own_descendants(method.body):
+        if isinstance(node, cst.Assign) and any(
+            isinstance(t.target, cst.Name) and t.target.value in names for t in node.targets
+        ):
+            text = cst.Module([]).code_for_node(node.value)
+            if base in text or attribute in text:
+                return True
+    return False
