@@ -18,7 +18,7 @@ from ctxlint.settings import (
 
 _LIST_KEYS = {
     "select", "ignore", "extend-select", "exclude", "extend-exclude", "instrumented",
-    "entry-point-decorators", "context-wrappers",
+    "entry-point-decorators", "context-wrappers", "context-executors",
 }
 _BOOL_KEYS = {"preview", "auto-instrumentation", "force-exclude"}
 _KNOWN_KEYS = _LIST_KEYS | _BOOL_KEYS | {"per-file-ignores", "target-version", "opentelemetry"}

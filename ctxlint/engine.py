@@ -104,7 +104,7 @@ def lint_bytes(
             result.findings.append(_engine_finding(SYNTAX_ERROR, f"cannot decode file: {exc}", filename))
         return result
     try:
-        return _lint_text(source, filename, settings, facts, codes, fix, use_gate)
+        return _lint_text(source, filename, settings, facts, codes, fix, use_gate, relative_path=relative_path or filename)
     except Exception as exc:  # the engine's last line of defence: report, never raise
         return _internal_error(exc, filename, codes)
 
@@ -121,7 +121,10 @@ def lint_text(
     """Lint already-decoded source (the flake8 plugin gets text, not bytes)."""
     codes = settings.codes_for(relative_path or filename)
     try:
-        return _lint_text(SourceText(text, "utf-8", False), filename, settings, facts, codes, None, True, apply_noqa)
+        return _lint_text(
+            SourceText(text, "utf-8", False), filename, settings, facts, codes, None, True, apply_noqa,
+            relative_path=relative_path or filename,
+        )
     except Exception as exc:
         return _internal_error(exc, filename, codes)
 
@@ -143,6 +146,8 @@ def _lint_text(
     fix: Optional[str],
     use_gate: bool,
     apply_noqa: bool = True,
+    *,
+    relative_path: str,
 ) -> FileResult:
     result = FileResult(filename)
     code = _compile(source.text)
@@ -168,7 +173,9 @@ def _lint_text(
                     if isinstance(parsed, SyntaxProblem):
                         result.findings.append(parsed.finding(filename))
                 return result
-            return _lint_module(source, filename, settings, facts, codes, fix, rules, apply_noqa, compiles, result)
+            return _lint_module(
+                source, filename, settings, facts, codes, fix, rules, apply_noqa, compiles, result, relative_path
+            )
     except RecursionError:
         # Valid code nested deeper than LibCST's recursive code generation can follow on
         # this interpreter (Python 3.12 caps C recursion at a fixed depth that no
@@ -190,6 +197,7 @@ def _lint_module(
     apply_noqa: bool,
     cpython_accepted: bool,
     result: FileResult,
+    relative_path: str,
 ) -> FileResult:
     module = _parse(source.text, cpython_accepted)
     if isinstance(module, SyntaxProblem):
@@ -205,7 +213,7 @@ def _lint_module(
         elif SYNTAX_ERROR in codes:
             result.findings.append(module.finding(filename))
         return result
-    reports, errors = run_rules(module, rules, filename, settings, facts)
+    reports, errors = run_rules(module, rules, filename, settings, facts, relative_path)
     reported = _to_findings(module, source.text, reports, filename, codes, apply_noqa)
     result.findings = [finding for finding, _report in reported]
     for rule_name, exc in errors:
@@ -351,13 +359,15 @@ def _parse(text: str, cpython_accepted: bool = False):
         return SyntaxProblem(f"syntax error: {text_reason}")
 
 
-def run_rules(module, rules: Sequence[type[Rule]], filename: str, settings: Settings, facts: ProjectFacts):
+def run_rules(
+    module, rules: Sequence[type[Rule]], filename: str, settings: Settings, facts: ProjectFacts, relative_path: str = ""
+):
     """Walk `module` once with every rule; returns (reports, [(rule name, exception)])."""
     from ctxlint.analysis.model import SemanticModel
     from ctxlint.analysis.walker import walk
 
     model = SemanticModel()
-    context = FileContext(filename, model, settings, facts)
+    context = FileContext(filename, model, settings, facts, relative_path=relative_path or filename)
     errors: list[tuple[str, BaseException]] = []
 
     def on_error(visitor: object, exc: BaseException) -> None:

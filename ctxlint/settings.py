@@ -40,6 +40,7 @@ class Settings:
     instrumented: tuple[str, ...] = ()
     entry_point_decorators: tuple[str, ...] = ()
     context_wrappers: tuple[str, ...] = ()
+    context_executors: tuple[str, ...] = ()  # project executor and thread classes that copy the context
     root: str = "."  # project root (absolute)
     config_file: Optional[str] = None
     # Memos of this instance (`replace()` gives the new one its own: init=False).

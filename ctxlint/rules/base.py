@@ -58,6 +58,7 @@ class FileContext:
     facts: "ProjectFacts"
     reports: list[Report] = field(default_factory=list)
     memo: dict[str, Any] = field(default_factory=dict)  # shared per-file analyses
+    relative_path: str = ""  # relative to the project root (the call graph names modules by it)
 
     @property
     def target_version(self) -> tuple[int, int]:

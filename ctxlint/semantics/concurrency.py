@@ -46,3 +46,7 @@ POOL_METHODS = frozenset({"apply_async", "map", "map_async", "starmap", "starmap
 
 # `Thread(context=...)` exists from this version on.
 THREAD_CONTEXT_PARAMETER_SINCE = (3, 14)
+
+# Words a file must contain to hand work to a thread, pool or process (the project pass
+# builds the call graph from such files; the CTX2 rules trigger on the same words).
+HOP_TOKENS = (b"Thread", b"Timer", b"start_new", b".submit(", b"run_in_executor", b".map(", b"Process", b"Pool", b"xecutor")

@@ -3,6 +3,8 @@
 Names are resolved dotted paths (`()` = an instance) unless a table says "last name".
 """
 
+import re
+
 HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "trace"})
 VIEWSET_ACTIONS = frozenset({"list", "create", "retrieve", "update", "partial_update", "destroy"})
 
@@ -30,6 +32,14 @@ ROUTERS = frozenset(
 # `@<app>.task`, `@<app>.task(...)`: Celery (and Huey) tasks.
 TASK_DECORATOR_METHODS = frozenset({"task"})
 CELERY_APPS = frozenset({"celery.Celery()", "celery.app.Celery()", "celery.app.base.Celery()"})
+
+# A decorator line registering a handler, in a file's bytes (the project pass reads the
+# call graph of such files to know which functions requests reach).
+DECORATED_HANDLER = re.compile(
+    rb"^[ \t]*@[\w.]*(?:\.(?:route|get|post|put|patch|delete|websocket|api_route|task|actor)\(|"
+    rb"(?:shared_task|actor|api_view|view_config|task)\b)",
+    re.MULTILINE,
+)
 
 # Fully resolved decorators (call parentheses stripped).
 ENTRY_POINT_DECORATORS: dict[str, str] = {
@@ -139,3 +149,30 @@ LAMBDA_HANDLER_NAMES = frozenset({"lambda_handler"})
 
 # Context managers / decorators that make a span current for their body.
 SPAN_CONTEXT_MANAGERS = frozenset({"start_as_current_span", "use_span"})
+
+# Other tracers' context managers that make a span current for their body (resolved
+# paths, call parentheses stripped): ddtrace's `tracer.trace(...)`.
+VENDOR_SPAN_CONTEXT_MANAGERS = frozenset({"ddtrace.tracer.trace", "ddtrace.Tracer().trace", "ddtrace.trace.tracer.trace"})
+
+
+# ---------------------------------------------------------------------- start-up code
+
+# Functions that run at start-up or set up a long-lived object: work handed over there
+# serves the whole process, not a caller with a context (SPEC §3 "Hop scope").
+STARTUP_FUNCTIONS = frozenset(
+    {
+        "main", "__main__", "lifespan", "startup", "on_startup", "setup", "setUp", "setup_app", "init_app",
+        "create_app", "ready", "__init__", "__post_init__", "__enter__", "__aenter__", "start", "_start",
+        "serve", "serve_forever", "run_forever", "start_server", "bootstrap", "configure",
+    }
+)
+STARTUP_PREFIXES = ("start_", "_start_", "setup_", "init_")
+# `@app.on_event("startup")`, `@app.before_first_request`, `@signal.connect`: start-up hooks.
+STARTUP_DECORATOR_METHODS = frozenset({"on_event", "before_first_request", "before_serving", "on_startup", "connect"})
+# Of those, the programs' own roots: what they call (to any depth) is start-up code too.
+PROGRAM_ROOTS = frozenset({"main", "lifespan", "startup", "on_startup", "create_app", "setup_app", "init_app", "bootstrap"})
+PROGRAM_ROOT_LINE = re.compile(
+    rb"^[ \t]*(?:async[ \t]+)?def[ \t]+(?:main|lifespan|startup|on_startup|create_app|setup_\w+|init_app|bootstrap)[ \t]*\("
+    rb"|^if[ \t]+__name__[ \t]*==",
+    re.MULTILINE,
+)

@@ -7,6 +7,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Optional
 
+from ctxlint.analysis.project.summaries import ContextFlow
 from ctxlint.semantics import boundaries as bnd
 from ctxlint.semantics import instrumentation as inst
 
@@ -57,6 +58,14 @@ class FileFacts:
     # [name, line]: functions registered as request hooks, and functions those call
     hook_registrations: list[list] = field(default_factory=list)
     used: list[str] = field(default_factory=list)
+    sentry_init: Optional[int] = None  # line of a `sentry_sdk.init(...)` keeping its default integrations
+    # The file may hand work to a thread, pool or process, or sets up logging: the call
+    # graph starts from such files (`callgraph.py`; computed when first needed).
+    hops: bool = False
+    logging_setup: bool = False
+    entry_points: bool = False  # decorates a request or message handler
+    program_roots: bool = False  # defines `main()`, `lifespan`, `create_app`, `setup_*`
+    graph: Optional[dict] = None
 
 @dataclass
 class ProjectFacts:
@@ -78,7 +87,26 @@ class ProjectFacts:
     # nothing (a library, whose host application instruments it, or a service set up
     # where it is deployed) and CTX301-CTX304 stay silent.
     tracing_setup: Optional[str] = None
+    # Where `sentry_sdk.init` keeps its default ThreadingIntegration, which forks Sentry's
+    # scopes into threads and pool workers.
+    sentry_threading: Optional[str] = None
+    # What project functions need from the context, and the call graphs of the modules
+    # the hops reach (to resolve a hop's work to a project function).
+    flow: ContextFlow = field(default_factory=ContextFlow, compare=False, repr=False)
     used_libraries: tuple[str, ...] = ()  # informational (--verbose); rules never read it
+
+    @property
+    def is_service(self) -> bool:
+        """The project registers request or message handlers of its own."""
+        return bool(self.flow.reached)
+
+    @property
+    def carries_context(self) -> bool:
+        """The project keeps some context a hop could lose: ContextVars of its own, tracing,
+        Sentry, or logging that reads the context."""
+        return bool(
+            self.context_vars or self.opentelemetry or self.tracing_setup or self.sentry_threading or self.flow.logging
+        )
 
     def instrumentation(self, library: str) -> Optional[Instrumentation]:
         """How `library` (an entry-point name) is instrumented for the whole process, if it is."""
@@ -119,6 +147,9 @@ class ProjectFacts:
         """A hash of every fact a rule can read (the result cache is keyed by it)."""
         data = asdict(self)
         data.pop("used_libraries")
+        data.pop("flow")
+        data["needs"] = {name: asdict(need) for name, need in sorted(self.flow.needs.items())}
+        data["flow_symbols"] = self.flow.symbols()
         for name in ("context_wrappers", "span_factories", "injectors", "extractors"):
             data[name] = sorted(getattr(self, name))
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]

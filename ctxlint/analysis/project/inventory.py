@@ -20,6 +20,7 @@ from ctxlint.analysis.project.scan import (
 )
 from ctxlint.analysis.project.wrappers import record_class, record_function
 from ctxlint.semantics import boundaries as bnd
+from ctxlint.semantics import context_readers as readers
 from ctxlint.semantics import instrumentation as inst
 
 _MIDDLEWARE_NAMES = frozenset({inst.MIDDLEWARE_CLASS, inst.AIOHTTP_SERVER_MIDDLEWARE.rsplit(".", 1)[-1]})
@@ -142,6 +143,10 @@ class InventoryScan:
 
     def _call(self, node: ast.Call) -> None:
         func = node.func
+        if self._path(func) == readers.SENTRY_INIT and self.facts.sentry_init is None:
+            defaults = next((kw.value for kw in node.keywords if kw.arg == readers.SENTRY_NO_DEFAULTS), None)
+            if not (isinstance(defaults, ast.Constant) and defaults.value is False):
+                self.facts.sentry_init = node.lineno
         if isinstance(func, ast.Attribute):
             self.used_as_receiver.add(id(func.value))
             if self._instrumentor_method(node, func):

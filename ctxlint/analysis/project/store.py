@@ -11,11 +11,13 @@ import ast
 import hashlib
 import json
 import os
+import re
 import time
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Optional
 
+from ctxlint.analysis.project.callgraph import extract_call_graph
 from ctxlint.analysis.project.facts import FileFacts, Instrumentation, ProjectFacts
 from ctxlint.analysis.project.inventory import (
     InventoryScan,
@@ -23,11 +25,22 @@ from ctxlint.analysis.project.inventory import (
     launch_kind,
     used_libraries,
 )
+from ctxlint.analysis.project.summaries import (
+    EMPTY_GRAPH,
+    ContextFlow,
+    ModuleGraph,
+    ModuleIndex,
+    Summaries,
+    module_name,
+)
 from ctxlint.build import build_fingerprint
 from ctxlint.config_files import CONFIG_NAMES, ctxlint_table, load_toml
 from ctxlint.discovery import PYTHON_SUFFIXES, exclude_spec, walk_files
 from ctxlint.errors import UsageError
 from ctxlint.semantics import boundaries as bnd
+from ctxlint.semantics import concurrency as hops
+from ctxlint.semantics import context_readers as readers
+from ctxlint.semantics import entrypoints as entrypoints_table
 from ctxlint.semantics import instrumentation as inst
 
 if TYPE_CHECKING:
@@ -41,6 +54,7 @@ FACTS_VERSION = 4
 _RACY_SECONDS = 2.0
 
 _MAX_LAUNCH_FILE_BYTES = 1_000_000
+_MAX_HELPERS = 400  # helper names whose callers the call graph reads
 
 # A file without any of these cannot contribute a fact (case variants of the tracing
 # wrapper words are covered by their common part). `inject`/`extract` are not among them:
@@ -49,11 +63,15 @@ _PY_TOKENS = (
     b"elemetry", b"nstrument", b"copy_context", b"ContextVar", b"start_span",
     b"create_trace_config", b"interceptor", b"logfire", b"configure_azure_monitor",
     b"opencensus", b"racing", b"otel", b"Otel", b"OTel", b"bservability",
-    inst.DISABLED_ENV.encode(),
+    inst.DISABLED_ENV.encode(), b"sentry_sdk",
 )
 
 def extract_python_facts(source: bytes) -> FileFacts:
     facts = FileFacts(used=used_libraries(source))
+    facts.hops = any(token in source for token in hops.HOP_TOKENS)
+    facts.logging_setup = any(token in source for token in readers.LOGGING_SETUP_TOKENS)
+    facts.entry_points = bool(entrypoints_table.DECORATED_HANDLER.search(source))
+    facts.program_roots = bool(entrypoints_table.PROGRAM_ROOT_LINE.search(source))
     if not any(token in source for token in _PY_TOKENS):
         return facts
     try:
@@ -149,14 +167,120 @@ def compute_facts(settings: Settings, cache_dir: Optional[Path]) -> ProjectFacts
             facts_data = asdict(_extract(path, data, is_python))
         entries[relative] = [signature, digest, facts_data]
         changed = changed or previous != entries[relative]
-    if cache_file is not None and (changed or set(entries) != set(cached)):
-        _write_json(cache_file, entries)
     facts = merge_facts(
         ((relative, FileFacts(**entry[2])) for relative, entry in sorted(entries.items())),
         settings,
     )
+    facts.flow, parsed = _context_flow(root, entries, facts)
+    if cache_file is not None and (changed or parsed or set(entries) != set(cached)):
+        _write_json(cache_file, entries)
     _MEMO[(str(root), settings.fingerprint())] = facts
     return facts
+
+
+def _context_flow(root: Path, entries: dict[str, list], facts: ProjectFacts) -> tuple[ContextFlow, bool]:
+    """What the work handed to threads and pools needs: the call graph, built from the
+    files that hand work over (and those that set up logging) and followed, module by
+    module, as far as their calls reach. A module's graph is parsed the first time it is
+    reached and cached with its file's facts. Returns the flow and whether a graph was
+    parsed (the facts cache must be written)."""
+    python = sorted(relative for relative in entries if relative.endswith(PYTHON_SUFFIXES))
+    index = ModuleIndex(python)
+    modules: dict[str, Optional[ModuleGraph]] = {}
+    parsed = False
+
+    def load(name: str) -> Optional[ModuleGraph]:
+        nonlocal parsed
+        if name in modules:
+            return modules[name]
+        relative = index.path_of.get(name)
+        data = entries[relative][2] if relative is not None else None
+        if data is None:
+            modules[name] = None
+            return None
+        if data.get("graph") is None:
+            data["graph"] = _graph_of(root / relative)
+            parsed = True
+        modules[name] = ModuleGraph(name, relative, data["graph"])
+        return modules[name]
+
+    def instrumented(library: str) -> Optional[str]:
+        record = facts.instrumentation(library)
+        return None if record is None else record.describe()
+
+    summaries = Summaries(index, load, instrumented)
+    records = []
+    for relative in python:
+        if entries[relative][2].get("logging_setup"):
+            module = load(module_name(relative))
+            if module is not None:
+                records.extend((module, record) for record in module.graph["logging"])
+    summaries.settle_logging(records, instrumented(readers.LOGGING_INSTRUMENTATION))
+    for relative in python:
+        if not entries[relative][2].get("hops"):
+            continue
+        module = load(module_name(relative))
+        if module is None:
+            continue
+        for qualname, function in module.graph["functions"].items():
+            summaries.need(f"{module.name}.{qualname}")
+            cls = qualname.rsplit(".", 1)[0] if function.get("method") else None
+            for reference, _line in function["calls"]:
+                if reference.startswith("A:"):
+                    mentioned = summaries.function(reference[2:], module, cls)
+                    if mentioned is not None:
+                        summaries.need(mentioned)
+    for relative in python:
+        if entries[relative][2].get("entry_points") or entries[relative][2].get("program_roots"):
+            load(module_name(relative))
+    for relative in _callers_of(root, python, _helpers([m for m in list(modules.values()) if m is not None])):
+        load(module_name(relative))
+    loaded = [module for module in list(modules.values()) if module is not None]
+    entry_reached = summaries.reached_from_entry_points(loaded)
+    started = summaries.reached_from_program_roots(loaded)
+    needs = {name: need for name, need in sorted(summaries.memo.items()) if need.kind != "free"}
+    graphs = {name: module for name, module in sorted(modules.items()) if module is not None}
+    return ContextFlow(graphs, tuple(python), needs, entry_reached, started, summaries.logging), parsed
+
+
+def _helpers(modules: list[ModuleGraph]) -> set[str]:
+    """Names of functions that hand one of their parameters on (a helper that runs its
+    caller's callable somewhere, a decorator's `func`): their callers say what the callable
+    really is, so the modules calling them are read too."""
+    names = set()
+    for module in modules:
+        for qualname, function in module.graph["functions"].items():
+            if any(reference.startswith("A:U:the parameter") for reference, _line in function["calls"]):
+                names.add(qualname.rsplit(".", 1)[-1])
+            outer = qualname.rsplit(".", 1)[0] if "." in qualname else None
+            if outer in module.graph["functions"] and module.graph["functions"][outer].get("params"):
+                names.add(outer.rsplit(".", 1)[-1])  # a closure: the decorator or factory
+    names.discard("__init__")
+    return {name for name in names if name.isidentifier() and not name.startswith("<")}
+
+
+def _callers_of(root: Path, python: list[str], names: set[str]) -> list[str]:
+    """Files whose text calls or applies one of `names` (`name(`, `@name`)."""
+    if not names:
+        return []
+    alternatives = b"|".join(re.escape(n.encode()) for n in sorted(names)[:_MAX_HELPERS])
+    pattern = re.compile(rb"\b(?:" + alternatives + rb")\s*\(|@(?:" + alternatives + rb")\b")
+    found = []
+    for relative in python:
+        try:
+            data = (root / relative).read_bytes()
+        except OSError:
+            continue
+        if pattern.search(data):
+            found.append(relative)
+    return found
+
+
+def _graph_of(path: Path) -> dict:
+    try:
+        return extract_call_graph(ast.parse(path.read_bytes()))
+    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+        return EMPTY_GRAPH
 
 def merge_facts(files: Iterable[tuple[str, FileFacts]], settings: Settings) -> ProjectFacts:
     facts = ProjectFacts()
@@ -176,6 +300,8 @@ def merge_facts(files: Iterable[tuple[str, FileFacts]], settings: Settings) -> P
             )
         if file_facts.provider_set is not None:
             provider_places.append(f"{relative}:{file_facts.provider_set}")
+        if file_facts.sentry_init is not None and facts.sentry_threading is None:
+            facts.sentry_threading = f"{relative}:{file_facts.sentry_init}"
         if file_facts.auto_instrumentation is not None and facts.auto_instrumentation is None:
             facts.auto_instrumentation = f"{relative}:{file_facts.auto_instrumentation}"
         for name, line in file_facts.disabled:

@@ -6,7 +6,6 @@ from typing import Optional
 
 import libcst as cst
 
-from ctxlint.analysis.entrypoints import parent_context_reason
 from ctxlint.analysis.model import SemanticModel
 from ctxlint.analysis.ownership import Use, uses
 from ctxlint.analysis.syntax import (
@@ -42,7 +41,7 @@ class ThreadWithoutContext(ContextCarryingRule):
 
     code = "CTX201"
     name = "thread-without-context"
-    preview = True
+    preview = False
     fix = "unsafe"
     triggers = ("Thread", "Timer", "start_new")
     example = """
@@ -94,10 +93,6 @@ class ThreadWithoutContext(ContextCarryingRule):
         target = argument(node, *spec)
         if target is None or is_none(target.value) or self.covered(target.value):
             return
-        if self._service_thread(node, target.value) and (
-            parent_context_reason(self.model, self.context.settings, self.context.path) is None
-        ):
-            return
         note = ""
         context_arg = keyword(node, "context")
         if context_arg is not None and path == sem.THREAD_CLASS:
@@ -107,12 +102,11 @@ class ThreadWithoutContext(ContextCarryingRule):
                 f" (`Thread(context=...)` needs Python 3.14; target-version is "
                 f"{_version(self.context.target_version)})"
             )
-        if path != "_thread.start_new_thread" and path != "_thread.start_new":
-            skip, instrumented_note = self.instrumentation_verdict()
-            if skip:
-                return
-            note += instrumented_note
         starter = path.rsplit(".", 1)[-1]
+        kind = "start_new_thread" if path.startswith("_thread.") else starter
+        reason = self.judge(node, target.value, kind, service=self._service_thread(node, target.value))
+        if reason is None:
+            return
         function = callable_label(target.value, self.model)
         rest = ", ..." if _has_arguments(node, path) else ","
         if path == sem.THREAD_CLASS:
@@ -121,10 +115,7 @@ class ThreadWithoutContext(ContextCarryingRule):
             remedy = f"pass `contextvars.copy_context().run` as the function and `args=({function}{rest})`"
         else:
             remedy = f"call `{starter}(contextvars.copy_context().run, ({function}{rest}))`"
-        message = (
-            f"`{starter}` runs `{function}` with an empty context, losing contextvars and the "
-            f"current span; {remedy}{note}"
-        )
+        message = f"`{starter}` runs `{function}` with an empty context, but {reason}; {remedy}{note}"
         self.report(node, message, fix=self._fix(node, path, target))
 
     def _service_thread(self, node: cst.Call, target: cst.BaseExpression) -> bool:

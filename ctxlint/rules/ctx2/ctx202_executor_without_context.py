@@ -30,7 +30,7 @@ class ExecutorWithoutContext(ContextCarryingRule):
 
     code = "CTX202"
     name = "executor-without-context"
-    preview = True
+    preview = False
     fix = "unsafe"
     triggers = ("ThreadPoolExecutor",)
     requires = (("submit", "map"),)
@@ -76,24 +76,24 @@ class ExecutorWithoutContext(ContextCarryingRule):
             return
         if is_context_run(submitted.value, self.model):
             return
-        skip, note = self.instrumentation_verdict()
-        if skip:
-            return
         method = func.attr.value
+        reason = self.judge(node, submitted.value, method)
+        if reason is None:
+            return
         function = callable_label(submitted.value, self.model)
         receiver = source(func.value)
         if method == "submit":
             message = (
-                f"`{receiver}.submit` runs `{function}` in a pool thread without the caller's context; "
-                f"submit `contextvars.copy_context().run, {function}` instead{note}"
+                f"`{receiver}.submit` runs `{function}` in a pool thread without the caller's context, but "
+                f"{reason}; submit `contextvars.copy_context().run, {function}` instead"
             )
             run, imports = self.copy_context_run()
             fixed = node.with_changes(args=[cst.Arg(run), *node.args])
             fix = Replacement(node, fixed, "unsafe", "Submit through `contextvars.copy_context().run`", imports)
         else:
             message = (
-                f"`{receiver}.map` runs `{function}` in pool threads without the caller's context; "
-                f"use one `submit(contextvars.copy_context().run, {function}, item)` per item{note}"
+                f"`{receiver}.map` runs `{function}` in pool threads without the caller's context, but "
+                f"{reason}; use one `submit(contextvars.copy_context().run, {function}, item)` per item"
             )
             fix = None
         self.report(node, message, fix=fix)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ctxlint.analysis.contextflow import copying_executor
 from ctxlint.analysis.syntax import (
     is_none,
     positional,
@@ -27,7 +28,7 @@ class RunInExecutorWithoutContext(ContextCarryingRule):
 
     code = "CTX203"
     name = "run-in-executor-without-context"
-    preview = True
+    preview = False
     fix = "unsafe"
     triggers = ("run_in_executor",)
     example = """
@@ -66,14 +67,17 @@ class RunInExecutorWithoutContext(ContextCarryingRule):
         executor, function = positional(node, 0), positional(node, 1)
         if executor is None or function is None:
             return
-        # Only the default executor and known thread pools: a custom executor may copy
-        # the context itself (as langchain's ContextThreadPoolExecutor does).
-        if not is_none(executor.value) and self.model.resolve(executor.value) != sem.THREAD_POOL + "()":
-            return
+        # Any executor but a process pool (CTX205) and the project's own executors that
+        # copy the context (as langchain's ContextThreadPoolExecutor does).
+        if not is_none(executor.value):
+            if self.model.resolve(executor.value) == sem.PROCESS_POOL + "()":
+                return
+            if copying_executor(executor.value, self.context) is not None:
+                return
         if self.covered(function.value):
             return
-        skip, note = self.instrumentation_verdict()
-        if skip:
+        reason = self.judge(node, function.value, "run_in_executor")
+        if reason is None:
             return
         name = callable_label(function.value, self.model)
         rest = ", ..." if positional(node, 2) is not None else ""
@@ -81,7 +85,7 @@ class RunInExecutorWithoutContext(ContextCarryingRule):
         if is_none(executor.value):
             remedy = f"use `await asyncio.to_thread({name}{rest})` or {remedy}"
         message = (
-            f"`{source(func)}` runs `{name}` in a pool thread without the caller's context; {remedy}{note}"
+            f"`{source(func)}` runs `{name}` in a pool thread without the caller's context, but {reason}; {remedy}"
         )
         self.report(node, message, fix=self._fix(node, executor, function))
 

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Optional
+
 import libcst as cst
 
+from ctxlint.analysis.contextflow import (
+    SUBCLASS_RUN,
+    because,
+    handed_over,
+    scope_qualname,
+    uncovered,
+)
 from ctxlint.analysis.syntax import (
     attribute_name,
 )
 from ctxlint.rules.base import Rule
-from ctxlint.rules.ctx2.shared import is_service_loop, own_loops
+from ctxlint.rules.ctx2.shared import PART_ORDER, is_service_loop, own_loops
 from ctxlint.semantics import concurrency as sem
 
 
@@ -25,7 +34,7 @@ class ThreadSubclassWithoutContext(Rule):
 
     code = "CTX206"
     name = "thread-subclass-without-context"
-    preview = True
+    preview = False
     triggers = ("Thread",)
     requires = (("run",),)
     example = """
@@ -68,11 +77,44 @@ class ThreadSubclassWithoutContext(Rule):
             method = methods.get(name)
             if method is not None and _calls_copy_context(method):
                 return
+        reason = self._reason(node)
+        if reason is None:
+            return
         self.report(
             node.name,  # reported on the `class` line, not on a decorator
-            f"Thread subclass `{node.name.value}` overrides `run()` without capturing a context; call "
-            f"`contextvars.copy_context()` in `__init__` or `start()` and run the body in it",
+            f"Thread subclass `{node.name.value}` overrides `run()` without capturing a context, but "
+            f"{reason}; call `contextvars.copy_context()` in `__init__` or `start()` and run the body in it",
         )
+
+    def _reason(self, node: cst.ClassDef) -> Optional[str]:
+        """Why the `run()` body loses context that matters: it needs some (Sentry's
+        integration forks Sentry's scope at `start()`, ThreadingInstrumentor never reaches
+        an overridden `run`), or it runs a callable the object was given."""
+        facts = self.context.facts
+        flow = facts.flow
+        module = flow.module(self.context.relative_path)
+        function = flow.function(f"L:{scope_qualname(self.model.scope)}.run", module)
+        if function is None:
+            return None
+        need = flow.need(function)
+        label = f"{node.name.value}.run"
+        parts = uncovered(need, SUBCLASS_RUN, facts)
+        for part in PART_ORDER:
+            if part in parts:
+                return because(parts[part], label)
+        # `run()` calls a callable the object was given: what the constructions hand over
+        cls = scope_qualname(self.model.scope)
+        located = flow.resolver.locate(function)
+        if located is None:
+            return None
+        graph_module, qualname = located
+        given = graph_module.graph["classes"].get(cls, {}).get("given_by", {})
+        init = flow.function(f"L:{cls}.__init__", module)
+        for reference, _line in graph_module.graph["functions"][qualname]["calls"]:
+            attribute = reference[2:] if reference.startswith("S:") else None
+            if attribute in given and given[attribute] and init is not None:
+                return handed_over(init, given[attribute], f"`self.{attribute}`", SUBCLASS_RUN, self.context)
+        return None
 
 def _calls_copy_context(function: cst.FunctionDef) -> bool:
     from ctxlint.analysis.walker import iter_descendants

@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Optional
+
 import libcst as cst
 
 from ctxlint.analysis.contextcopy import (
     runs_in_copied_context,
+)
+from ctxlint.analysis.contextflow import (
+    REQUEST,
+    STARTUP,
+    HopScope,
+    because,
+    caller_supplied,
+    carriers_note,
+    hands_over_context,
+    hop_scope,
+    hop_work,
+    uncovered,
 )
 from ctxlint.analysis.model import SemanticModel
 from ctxlint.analysis.syntax import (
@@ -14,20 +28,38 @@ from ctxlint.analysis.syntax import (
 )
 from ctxlint.rules.base import Rule
 from ctxlint.semantics import concurrency as sem
+from ctxlint.semantics import context_readers as readers
 
 
 class ContextCarryingRule(Rule):
-    """Shared by the thread and executor rules: instrumentation exemption and fix nodes."""
+    """Shared by the thread and executor rules: whether a hop loses context that matters
+    (the work's need against the hop's scope), and the fix nodes."""
 
-    def instrumentation_verdict(self) -> tuple[bool, str]:
-        """(skip the finding, note to add to the message) given ThreadingInstrumentor."""
-        facts = self.context.facts
-        if facts.instrumentation("threading") is None:
-            return False, ""
-        if not facts.context_vars:
-            return True, ""
-        names = ", ".join(sorted(facts.context_vars)[:3])
-        return False, f" (ThreadingInstrumentor carries only the OpenTelemetry context, not the project's ContextVars: {names})"
+    def judge(self, hop: cst.Call, work_node: cst.BaseExpression, kind: str, service: bool = False) -> Optional[str]:
+        """Why handing `work_node` to the hop `hop` (a `kind` of hop: "Thread", "submit",
+        ...) loses context that matters, or None when it does not (SPEC §3, the
+        reporting condition of CTX201-CTX203)."""
+        context = self.context
+        if hands_over_context(hop, self.model) is not None:
+            return None
+        work = hop_work(work_node, context)
+        # A service that keeps no context of its own (no ContextVar, tracing, Sentry or
+        # context-aware logging) loses nothing by running a callable elsewhere.
+        contextless = context.facts.is_service and not context.facts.carries_context
+        if work.caller_parameter is not None:
+            return None if contextless else caller_supplied(work, kind, context)
+        scope = hop_scope(context)
+        if service and scope.kind != REQUEST:
+            scope = HopScope(STARTUP, "a service thread")
+        if scope.kind == STARTUP:
+            return None
+        parts = uncovered(work.need, kind, context.facts)
+        for part in PART_ORDER:
+            if part in parts:
+                return because(parts[part], work.label) + carriers_note(work.need, kind, context.facts)
+        if work.need.unknown is not None and not contextless:
+            return because(work.need.unknown, work.label)
+        return None
 
     def copy_context_run(self) -> tuple[cst.BaseExpression, tuple[str, ...]]:
         name, imports = self.module_reference("contextvars")
@@ -35,6 +67,11 @@ class ContextCarryingRule(Rule):
 
     def covered(self, callable_node: cst.CSTNode) -> bool:
         return runs_in_copied_context(callable_node, self.model, self.context.facts)
+
+
+# The part a message names first: the one no integration can ever carry.
+PART_ORDER = (readers.CONTEXTVARS, readers.LIBRARY, readers.OTEL, readers.SENTRY)
+
 
 def own_loops(function: cst.FunctionDef) -> list[cst.While]:
     """The `while` loops of the function's own body (nested functions and classes excluded)."""
@@ -71,11 +108,19 @@ def is_stop_flag(test: cst.BaseExpression, function: cst.FunctionDef) -> bool:
     if isinstance(test, cst.Call):
         func = test.func
         if isinstance(func, cst.Attribute):
-            return func.attr.value in ("is_set", "wait", "is_alive")
+            # `while not done.wait(60):` on an event the caller passed in lives as long as
+            # the caller's call: a per-call worker, not a service
+            return func.attr.value in ("is_set", "wait", "is_alive") and not _is_parameter(func.value, function)
         return isinstance(func, cst.Name) and not test.args  # `stop()`
     if isinstance(test, cst.Name):
         return assigned_bool(test.value, function)
     return False
+
+def _is_parameter(node: cst.BaseExpression, function: cst.FunctionDef) -> bool:
+    params = function.params
+    names = {param.name.value for param in (*params.posonly_params, *params.params, *params.kwonly_params)}
+    return isinstance(node, cst.Name) and node.value in names
+
 
 def truthy_constant(test: cst.BaseExpression) -> bool:
     return (isinstance(test, cst.Name) and test.value == "True") or (

@@ -1,0 +1,492 @@
+"""A hop's work and scope: what the callable handed to a thread, pool or process needs
+from the context, and where the hand-off happens (SPEC §3 "Context need", "Hop scope").
+
+The work is resolved to a project function through the file's bindings and the project's
+call graph (`analysis/project/summaries.py`), whose summary says what it needs and why. A
+lambda is judged by what its body calls. The scope is *request* inside an entry point,
+*startup* at module level, in `main()`, in start-up hooks and in `__init__`/`start` of a
+long-lived object, and *per-call* anywhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterator, Optional
+
+import libcst as cst
+
+from ctxlint.analysis.entrypoints import parent_context_reason
+from ctxlint.analysis.model import Binding, Scope, SemanticModel
+from ctxlint.analysis.project.summaries import (
+    FREE,
+    ModuleGraph,
+    Need,
+    Use,
+    display,
+    instrumented_client,
+)
+from ctxlint.analysis.syntax import keyword, positional, source
+from ctxlint.analysis.walker import iter_descendants
+from ctxlint.semantics import concurrency as sem
+from ctxlint.semantics import context_readers as readers
+from ctxlint.semantics import entrypoints as entrypoint_table
+
+if TYPE_CHECKING:
+    from ctxlint.analysis.project import ProjectFacts
+    from ctxlint.rules.base import FileContext
+
+# The hop of a `threading.Thread` subclass: its own `run()` in the thread `start()` begins.
+SUBCLASS_RUN = "Thread subclass"
+
+REQUEST = "request"
+PER_CALL = "per-call"
+STARTUP = "startup"
+
+
+@dataclass
+class Work:
+    label: str  # how a message names the work: `render`, `Worker.run`, `lambda`
+    need: Need
+    caller_parameter: Optional[str] = None  # the work is this parameter: the caller's callable
+    caller_function: Optional[str] = None  # the function whose parameter it is
+
+
+@dataclass
+class HopScope:
+    kind: str  # REQUEST | PER_CALL | STARTUP
+    reason: str  # "Flask route handler `index`", "module level", "`__init__`"
+
+
+# ---------------------------------------------------------------------- the work
+
+
+def hop_work(node: cst.BaseExpression, context: "FileContext") -> Work:
+    """What the callable `node` handed to a hop needs from the context."""
+    return _Resolver(context).work(node)
+
+
+class _Resolver:
+    def __init__(self, context: "FileContext") -> None:
+        self.model: SemanticModel = context.model
+        self.facts: "ProjectFacts" = context.facts
+        self.flow = context.facts.flow
+        self.module: ModuleGraph = self.flow.module(context.relative_path)
+
+    def work(self, node: cst.BaseExpression, depth: int = 0) -> Work:
+        if isinstance(node, cst.Name) and depth < 3:
+            # `call = functools.partial(func, ...)`, `job = lambda: ...`: the bound value
+            found = _lookup(self.model, node.value)
+            value = found[0].node if found is not None else None
+            if isinstance(value, (cst.Call, cst.Lambda)) and (
+                isinstance(value, cst.Lambda) or self.model.resolve(value.func) == sem.PARTIAL
+            ):
+                return self.work(value, depth + 1)
+        if isinstance(node, cst.Call) and self.model.resolve(node.func) == sem.PARTIAL and depth < 3:
+            first = positional(node, 0)
+            if first is not None:
+                inner = self.work(first.value, depth + 1)
+                return Work(f"partial({inner.label}, ...)", inner.need, inner.caller_parameter, inner.caller_function)
+        if isinstance(node, cst.Lambda):
+            return self._lambda(node)
+        reference, parameter = self.reference(node)
+        label = source(node)
+        if parameter is not None:
+            found = _lookup(self.model, parameter)
+            owner_id = f"{self.module.name}.{scope_qualname(found[1])}" if found is not None else None
+            use = Use(f"is {reference[2:]}, a callable of unknown origin", (), "")
+            return Work(label, Need(unknown=use), parameter, owner_id)
+        if reference is None:
+            owner = self._parameter_owner(node)
+            if owner is not None:
+                use = Use(f"is a method of `{owner}`, the caller's object of unknown type", (), "")
+                return Work(label, Need(unknown=use))
+            return Work(label, FREE)
+        if reference.startswith("U:"):
+            use = Use(f"is {reference[2:]}, a callable of unknown origin", (), "")
+            return Work(label, Need(unknown=use), parameter)
+        return Work(label, self.need_of(reference, label))
+
+    def need_of(self, reference: str, label: str) -> Need:
+        cls = self._class_qualname()
+        if reference.startswith("S:") and cls is not None:
+            name = reference[2:]
+            if self.flow.function(reference, self.module, cls) is None:
+                if self.flow.callable_attribute(self.module, cls, name):
+                    return Need(unknown=Use(f"is `self.{name}`, a callable the object was given", (), ""))
+                return FREE
+        function = self.flow.function(reference, self.module, cls)
+        if function is not None:
+            return self.flow.need(function)
+        if reference.startswith("P:"):
+            path = reference[2:]
+            found = readers.reading_call(path)
+            if found is not None:
+                return Need(parts={found[0]: Use(f"reads {found[1]}", (), "")})
+            client = instrumented_client(path, self._instrumented)
+            if client is not None:
+                return Need(parts={readers.OTEL: Use(client, (), "")})
+        return FREE
+
+    def _parameter_owner(self, node: cst.CSTNode) -> Optional[str]:
+        """`instance.run`: a method of a parameter of the function that hands the work over
+        (the caller's object runs its own code in the worker)."""
+        if not (isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name)):
+            return None
+        name = node.value.value
+        found = _lookup(self.model, name)
+        own = self.model.function
+        if found is None or name in ("self", "cls") or own is None or found[1] is not own:
+            return None
+        binding = found[0]
+        return name if isinstance(binding.node, cst.Param) and binding.path is None else None
+
+    def _instrumented(self, library: str) -> Optional[str]:
+        record = self.facts.instrumentation(library)
+        return None if record is None else record.describe()
+
+    def _lambda(self, node: cst.Lambda) -> Work:
+        """A lambda runs what its body calls: their needs together."""
+        parameters = {param.name.value for param in _parameters(node.params)}
+        need = Need()
+        caller = None
+        for call in (n for n in (node.body, *iter_descendants(node.body)) if isinstance(n, cst.Call)):
+            func = call.func
+            if isinstance(func, cst.Name) and func.value in parameters:
+                continue  # a lambda's own parameter: whatever the hop passes in
+            reference, parameter = self.reference(func)
+            caller = caller or parameter
+            owner = self._parameter_owner(func) if reference is None else None
+            if owner is not None:
+                use = Use(f"calls a method of `{owner}`, the caller's object of unknown type", (), "")
+                inner = Need(unknown=use)
+            elif reference is None:
+                inner = self._direct(call)
+            elif reference.startswith("U:"):
+                inner = Need(unknown=Use(f"calls {reference[2:]}, a callable of unknown origin", (), ""))
+            else:
+                inner = self.need_of(reference, source(func))
+                if inner.parts or inner.unknown:
+                    inner = _prefixed(inner, source(func))
+            need = _merged(need, inner)
+        return Work("lambda", need, caller)
+
+    def _direct(self, call: cst.Call) -> Need:
+        """A call in a lambda that reads the context itself (`var.get()`, `get_current_span()`)."""
+        func = call.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "get" and isinstance(func.value, cst.Name):
+            binding = self.model.lookup(func.value.value)
+            value = binding.node if binding is not None else None
+            if isinstance(value, cst.Call) and self.model.resolve(value.func) == readers.CONTEXT_VAR_CLASS:
+                return Need(parts={readers.CONTEXTVARS: Use(f"reads ContextVar `{func.value.value}`", (), "")})
+        return FREE
+
+    # -------------------------------------------------------------- references
+
+    def reference(self, node: cst.BaseExpression, depth: int = 0) -> tuple[Optional[str], Optional[str]]:
+        """The call-graph reference (`callgraph.py`) of a callable expression, and the name
+        of the enclosing function's parameter it is, if it is one."""
+        if depth > 4:
+            return None, None
+        if isinstance(node, cst.Name):
+            found = _lookup(self.model, node.value)
+            if found is None:
+                return None, None
+            binding, scope = found
+            if isinstance(binding.node, cst.Param) and binding.path is not None:
+                return f"P:{binding.path}", None  # annotated: `cancelled: threading.Event`
+            if isinstance(binding.node, cst.Param):
+                # the enclosing function's parameter, or an outer one's (a decorator's `func`,
+                # a factory's argument): either way the caller's callable
+                if node.value in ("self", "cls") or scope.kind not in ("function", "lambda"):
+                    return None, None
+                return f"U:the parameter `{node.value}`", node.value
+            if isinstance(binding.node, (cst.FunctionDef, cst.ClassDef)):
+                return f"L:{_qualname(scope, node.value)}", None
+            if binding.path is not None:
+                return f"P:{binding.path}", None
+            if isinstance(binding.node, cst.BaseExpression) and not isinstance(binding.node, (cst.Name, cst.Subscript)):
+                return self.reference(binding.node, depth + 1)
+            return None, None  # a local of unknown origin (a loop variable, an element)
+        if isinstance(node, cst.Attribute):
+            if isinstance(node.value, cst.Name) and node.value.value in ("self", "cls"):
+                binding = self.model.self_attribute_binding(node)
+                if binding is not None and binding.path is not None and "." in binding.path:
+                    return f"P:{binding.path}", None  # `self.client = OpenAI()`
+                return f"S:{node.attr.value}", None
+            base, parameter = self.reference(node.value, depth + 1)
+            if base is None or base.startswith(("U:", "S:")):
+                return None, None  # a method of an object of unknown type
+            return f"{base}.{node.attr.value}", None
+        if isinstance(node, cst.Call):
+            base, _ = self.reference(node.func, depth + 1)
+            if base is not None and base[:2] in ("L:", "P:"):
+                return f"{base}()", None
+        return None, None  # a call's result, an element of a table: dispatch out of sight
+
+    def _class_qualname(self) -> Optional[str]:
+        function = self.model.def_function
+        cls = function.enclosing_class if function is not None else None
+        return scope_qualname(cls) if cls is not None else None
+
+
+def _lookup(model: SemanticModel, name: str) -> Optional[tuple[Binding, Scope]]:
+    """Like `model.lookup`, with the scope the name was found in."""
+    scope: Optional[Scope] = model.scope
+    first = True
+    while scope is not None:
+        if scope.kind != "class" or first:
+            binding = scope.bindings.get(name)
+            if binding is not None:
+                return binding, scope
+        first = False
+        scope = scope.parent
+    return None
+
+
+def scope_qualname(scope: Scope) -> str:
+    names = []
+    current: Optional[Scope] = scope
+    while current is not None and current.kind != "module":
+        if current.kind in ("function", "class"):
+            names.append(current.name)
+        current = current.parent
+    return ".".join(reversed(names))
+
+
+def _qualname(scope: Scope, name: str) -> str:
+    outer = scope_qualname(scope)
+    return f"{outer}.{name}" if outer else name
+
+
+def _parameters(params: cst.Parameters) -> Iterator[cst.Param]:
+    yield from (*params.posonly_params, *params.params, *params.kwonly_params)
+    for star in (params.star_arg, params.star_kwarg):
+        if isinstance(star, cst.Param):
+            yield star
+
+
+def _merged(first: Need, second: Need) -> Need:
+    parts = dict(first.parts)
+    for part, use in second.parts.items():
+        parts.setdefault(part, use)
+    return Need(parts, first.unknown or second.unknown)
+
+
+def _prefixed(need: Need, label: str) -> Need:
+    """A need reached through `label` (for the path a message shows)."""
+    def through(use: Optional[Use]) -> Optional[Use]:
+        return None if use is None else Use(use.what, (f"<{label}>", *use.path), use.where)
+
+    return Need({part: through(use) for part, use in need.parts.items()}, through(need.unknown))
+
+
+def copying_executor(node: cst.BaseExpression, context: "FileContext") -> Optional[str]:
+    """The name of the project's context-propagating executor or thread class `node` is an
+    instance of: configured in `context-executors`, or found by the project pass (one of
+    its methods calls `copy_context()`)."""
+    resolver = _Resolver(context)
+    reference, _ = resolver.reference(node)
+    if reference is None or not reference.endswith("()") or reference[:2] not in ("L:", "P:"):
+        return None
+    name = reference[2:-2]
+    configured = context.settings.context_executors
+    if any(name == entry or name.endswith("." + entry) or entry.endswith("." + name) for entry in configured):
+        return name
+    return name if resolver.flow.copies_context(reference, resolver.module) else None
+
+
+def caller_supplied(work: Work, hop: str, context: "FileContext") -> Optional[str]:
+    """Why running the caller's callable `work` loses context that matters, judged by what
+    the project's own callers hand over: nothing known (a library API, an expression out of
+    sight) is your caller's callable; a callable that needs the context says so; callables
+    that need nothing, or already run in a copied context, lose nothing."""
+    return handed_over(work.caller_function, work.caller_parameter, f"`{work.caller_parameter}`", hop, context)
+
+
+def handed_over(function: Optional[str], parameter: str, label: str, hop: str, context: "FileContext") -> Optional[str]:
+    """What the project hands `function` as its callable `parameter` (see `caller_supplied`);
+    `label` names it in the message."""
+    yours = f"{label} is your caller's callable, so whatever context it needs (a request id, the current span) is lost"
+    flow = context.facts.flow
+    arguments = flow.arguments_for(function, parameter) if function else []
+    if not arguments:
+        return yours
+    for module, cls, argument, where in arguments:
+        if argument is None or argument.startswith("U:"):
+            return yours + f" (it is handed on at {where})"
+        if argument.startswith("C:"):
+            continue
+        references = argument[2:].split(";") if argument.startswith("Λ:") else [argument]
+        for reference in filter(None, references):
+            if reference.startswith("U:"):
+                return yours + f" (it is handed on at {where})"
+            function = flow.function(reference, module, cls)
+            need = flow.need(function) if function is not None else _external_need(reference, context)
+            parts = uncovered(need, hop, context.facts)
+            name = display(function) if function is not None else reference[2:]
+            for part in (readers.CONTEXTVARS, readers.LIBRARY, readers.OTEL, readers.SENTRY):
+                if part in parts:
+                    return f"{label} is `{name}` at {where}, and " + because(parts[part], name)
+    return None
+
+
+def _external_need(reference: str, context: "FileContext") -> Need:
+    if not reference.startswith("P:"):
+        return FREE
+    found = readers.reading_call(reference[2:])
+    return Need(parts={found[0]: Use(f"reads {found[1]}", (), "")}) if found is not None else FREE
+
+
+# ---------------------------------------------------------------------- coverage
+
+
+def uncovered(need: Need, hop: str, facts: "ProjectFacts") -> dict[str, Use]:
+    """The parts of the context the work needs that nothing carries into the worker:
+    Sentry's ThreadingIntegration carries Sentry's scope, ThreadingInstrumentor the
+    OpenTelemetry context, each into the hops it patches."""
+    parts = dict(need.parts)
+    if facts.sentry_threading and hop in readers.SENTRY_CARRIES:
+        parts.pop(readers.SENTRY, None)
+    if facts.instrumentation("threading") is not None and hop in readers.THREADING_INSTRUMENTOR_CARRIES:
+        parts.pop(readers.OTEL, None)
+    return parts
+
+
+def carriers_note(need: Need, hop: str, facts: "ProjectFacts") -> str:
+    """What an integration carries when it carries only part of what the work needs."""
+    notes = []
+    if facts.sentry_threading and hop in readers.SENTRY_CARRIES and need.parts:
+        notes.append(f"Sentry's ThreadingIntegration ({facts.sentry_threading}) carries only Sentry's scope")
+    record = facts.instrumentation("threading")
+    if record is not None and hop in readers.THREADING_INSTRUMENTOR_CARRIES and need.parts:
+        notes.append(f"ThreadingInstrumentor ({record.where}) carries only the OpenTelemetry context")
+    return f" ({'; '.join(notes)})" if notes else ""
+
+
+def because(use: Use, label: str) -> str:
+    """`render` reads ContextVar `request_id` (via `render` → `format_line`, app/fmt.py:12)."""
+    names = [display(step) if not step.startswith("<") else step[1:-1] for step in use.path]
+    path = [name for name in names if name]
+    subject = f"`{label}`"
+    via = ""
+    if len(path) > 1:
+        via = " → ".join(f"`{name}`" for name in path)
+    where = f", {use.where}" if use.where else ""
+    if via:
+        return f"{subject} {use.what} (via {via}{where})"
+    return f"{subject} {use.what}" + (f" ({use.where})" if use.where else "")
+
+
+# ---------------------------------------------------------------------- the scope
+
+
+def hop_scope(context: "FileContext") -> HopScope:
+    """Where the hop at the current node happens."""
+    model = context.model
+    reason = parent_context_reason(model, context.settings, context.path)
+    if reason is not None:
+        return HopScope(REQUEST, reason)
+    function = model.def_function
+    if function is None:
+        return HopScope(STARTUP, "at module level")
+    module = context.facts.flow.module(context.relative_path)
+    function_id = f"{module.name}.{scope_qualname(function)}"
+    entry = context.facts.flow.reached.get(function_id)
+    if entry is not None:
+        return HopScope(REQUEST, f"reached from {entry}")
+    root = context.facts.flow.started.get(function_id)
+    if root is not None and _context_setter(function, context) is None:
+        return HopScope(STARTUP, f"reached from `{root}`")
+    outermost = function
+    while outermost.parent is not None and outermost.parent.kind in ("function", "class"):
+        if outermost.parent.kind == "function":
+            outermost = outermost.parent
+        else:
+            break
+    for scope in (function, outermost):
+        root = _root_reason(scope)
+        if root is not None:
+            setter = _context_setter(scope, context)
+            if setter is not None:
+                # a root that sets context itself before handing work over (a tenant id
+                # for a migration): that context is what the work loses
+                return HopScope(PER_CALL, f"`{scope.name}` sets context (`{setter}`)")
+            return HopScope(STARTUP, root)
+    return HopScope(PER_CALL, f"in `{function.name}`")
+
+
+def _root_reason(scope: Scope) -> Optional[str]:
+    """Why code in `scope` runs with no caller context to lose: start-up code, a start
+    method of a long-lived object, a test (its caller is the test runner)."""
+    name = scope.name
+    if name in entrypoint_table.STARTUP_FUNCTIONS or name.startswith(entrypoint_table.STARTUP_PREFIXES):
+        return f"in `{name}`"
+    if any(decorator.rsplit(".", 1)[-1] in entrypoint_table.STARTUP_DECORATOR_METHODS for decorator in scope.decorators if decorator):
+        return f"in start-up hook `{name}`"
+    if name.startswith("test") and (scope.parent is None or scope.parent.kind in ("module", "class")):
+        return f"in test `{name}`"
+    return None
+
+
+def _context_setter(scope: Scope, context: "FileContext") -> Optional[str]:
+    """A call in the function that sets a part of the context: a ContextVar's `set`,
+    `context.attach`, structlog's `bind_contextvars`, Sentry's scope setters."""
+    memo = scope.memo
+    if "context_setter" in memo:
+        return memo["context_setter"]
+    model = context.model
+    project_vars = context.facts.context_vars
+    found = None
+    for node in iter_descendants(scope.node):
+        if not isinstance(node, cst.Call):
+            continue
+        func = node.func
+        path = model.resolve(func) or ""
+        if path in readers.WRITERS or path in readers.SETTERS:
+            found = source(func)
+            break
+        if isinstance(func, cst.Attribute) and func.attr.value == "set" and isinstance(func.value, (cst.Name, cst.Attribute)):
+            name = func.value.attr.value if isinstance(func.value, cst.Attribute) else func.value.value
+            if name in project_vars:
+                found = source(func)
+                break
+    memo["context_setter"] = found
+    return found
+
+
+# ---------------------------------------------------------------------- explicit carriers
+
+
+def hands_over_context(call: cst.Call, model: SemanticModel) -> Optional[str]:
+    """An argument of the hop that carries the context explicitly: a value read from a
+    context accessor (`context.get_current()`, `get_current_span()`, `copy_context()`,
+    Sentry's scopes) or a carrier filled by `propagate.inject`, in this function."""
+    function = model.function
+    injected = _injected_carriers(function) if function is not None else set()
+    for node in iter_descendants(call):
+        if isinstance(node, cst.Call) and node is not call and model.resolve(node.func) in readers.CONTEXT_ACCESSORS:
+            return source(node)
+        if isinstance(node, cst.Name) and node is not call.func:
+            if node.value in injected:
+                return node.value
+            binding = model.lookup(node.value)
+            value = binding.node if binding is not None else None
+            if isinstance(value, cst.Call) and model.resolve(value.func) in readers.CONTEXT_ACCESSORS:
+                return node.value
+    return None
+
+
+def _injected_carriers(function: Scope) -> set[str]:
+    memo = function.memo
+    if "injected_carriers" not in memo:
+        found = set()
+        for node in iter_descendants(function.node):
+            if isinstance(node, cst.Call):
+                name = node.func.attr.value if isinstance(node.func, cst.Attribute) else (
+                    node.func.value if isinstance(node.func, cst.Name) else ""
+                )
+                carrier = positional(node, 0) or keyword(node, "carrier")
+                if name == "inject" and carrier is not None and isinstance(carrier.value, cst.Name):
+                    found.add(carrier.value.value)
+        memo["injected_carriers"] = found
+    return memo["injected_carriers"]

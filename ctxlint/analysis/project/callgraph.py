@@ -1,0 +1,490 @@
+"""One file's part of the call graph: its functions, what each calls, and which context
+each reads directly (SPEC §5, "Context need"). From the file's `ast`, JSON-shaped so the
+project pass caches it per file; `summaries.py` joins the files and follows the calls.
+
+A call is recorded by what its callee is, as far as this file can tell:
+
+    L:<qualname>        a function or class defined in this file (`Worker.run`, `helper`)
+    P:<dotted path>     a name imported into this file (`pkg.render.draw`, `.jobs.run`)
+    S:<name>            `self.<name>(...)`: a method of the enclosing class, or an attribute
+    U:<what>            a callable of unknown origin (a parameter, an element, a result)
+    V:<variable ref>    `<var>.get(...)`: an L:/P: reference to a possible ContextVar
+    G:<receiver>        a logging call (`logger.info(...)`)
+    A:<reference>       an L:/P:/S: callable only mentioned (an argument, a lambda's call)
+    R:<part>:<what>     a direct read of the context (a table of semantics/context_readers.py)
+    W:<part>            a write of that part of the context (`attach`, `use_scope`): the work
+                        was handed it explicitly
+    T:<variable ref>    `<var>.set(...)`: a write, if the reference is a ContextVar
+
+`()` after a reference means "an instance of" (`L:Client().send`).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import Optional
+
+from ctxlint.semantics import canonical
+from ctxlint.semantics import context_readers as readers
+from ctxlint.semantics import entrypoints as entrypoint_table
+
+_LOGGER_NAME = re.compile(r"(^|_)(log|logger)$", re.IGNORECASE)
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_OWN_PARAMETER = "U:the parameter "
+_COPY_CONTEXT = "contextvars.copy_context"
+MAIN_BLOCK = "<main>"
+
+
+def extract_call_graph(tree: ast.Module) -> dict:
+    """`{"functions": {qualname: {...}}, "classes": {...}, "context_vars": [...], "logging": [...]}`."""
+    return _FileGraph(tree).run()
+
+
+class _Scope:
+    __slots__ = ("qualname", "node", "params", "locals", "facts", "parent", "is_class")
+
+    def __init__(self, qualname: str, node: ast.AST, parent: Optional["_Scope"], is_class: bool = False) -> None:
+        self.qualname = qualname
+        self.node = node
+        self.parent = parent
+        self.is_class = is_class
+        self.params: set[str] = set()
+        self.locals: dict[str, Optional[str]] = {}  # name -> reference (None: unknown origin)
+        self.facts: dict = {}
+
+
+class _FileGraph:
+    def __init__(self, tree: ast.Module) -> None:
+        self.tree = tree
+        self.aliases: dict[str, str] = {}  # imported name -> dotted path
+        self.module_names: dict[str, str] = {}  # module-level name -> reference
+        self.defined: set[str] = set()  # module-level defs and classes
+        self.functions: dict[str, dict] = {}
+        self.instances: dict[str, str] = {}  # module-level name -> `L:Client()`
+        # [callee, [argument, ...], {keyword: argument}, line, caller]: what calls hand to
+        # project functions that may run it (see `_argument`)
+        self.arguments: list[list] = []
+        self.classes: dict[str, dict] = {}
+        self.context_vars: list[str] = []
+        self.logging: list[list] = []
+        self.guarded = 0  # inside a `try` whose handler catches RuntimeError (Flask outside a request)
+
+    # ------------------------------------------------------------------ the walk
+
+    def run(self) -> dict:
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.asname:
+                        self.aliases[alias.asname] = canonical(alias.name)
+                    else:
+                        top = alias.name.split(".")[0]
+                        self.aliases[top] = top
+            elif isinstance(node, ast.ImportFrom):
+                module = "." * node.level + (node.module or "")
+                for alias in node.names:
+                    if alias.name != "*":
+                        path = f"{module}.{alias.name}" if module and not module.endswith(".") else module + alias.name
+                        self.aliases[alias.asname or alias.name] = canonical(path)
+        for statement in self.tree.body:
+            if isinstance(statement, (*_FUNCTIONS, ast.ClassDef)):
+                self.defined.add(statement.name)
+        for statement in _module_statements(self.tree.body):
+            if isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None:
+                targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+                reference = self._reference(statement.value, None)
+                for target in targets:
+                    if isinstance(target, ast.Name):
+                        self.module_names[target.id] = reference
+                        if reference and reference.endswith("()") and reference[:2] in ("L:", "P:"):
+                            self.instances[target.id] = reference
+                        if self._is_context_var(statement.value, None):
+                            self.context_vars.append(target.id)
+        module = _Scope("", self.tree, None)
+        self._body(self.tree.body, module)
+        return {
+            "functions": self.functions,
+            "classes": self.classes,
+            "context_vars": self.context_vars,
+            "instances": self.instances,
+            "logging": self.logging,
+            "arguments": self.arguments,
+        }
+
+    def _body(self, statements: list, scope: _Scope) -> None:
+        for statement in statements:
+            self._node(statement, scope)
+
+    def _node(self, node: ast.AST, scope: _Scope) -> None:
+        if isinstance(node, ast.If) and not scope.qualname and _is_main_guard(node.test):
+            self._main_block(node)
+            return
+        if isinstance(node, _FUNCTIONS):
+            self._function(node, scope)
+            return
+        if isinstance(node, ast.ClassDef):
+            self._class(node, scope)
+            return
+        if isinstance(node, ast.Lambda):
+            # Its body runs when the lambda is called, not here: what it calls is only
+            # mentioned (a lambda handed to a hop is judged where it is handed).
+            mentioned = _Scope(scope.qualname, node, scope)
+            mentioned.facts = {"calls": []}
+            for argument in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs):
+                mentioned.params.add(argument.arg)
+            self._node(node.body, mentioned)
+            if scope.qualname in self.functions:
+                for reference, line in mentioned.facts["calls"]:
+                    if reference[:2] in ("L:", "P:", "S:"):
+                        self._record(scope, "A:" + reference, line)
+            return
+        if isinstance(node, ast.Try) and any(_catches_runtime_error(h) for h in node.handlers):
+            self.guarded += 1
+            self._body(node.body, scope)
+            self.guarded -= 1
+            for part in (*node.handlers, *node.orelse, *node.finalbody):
+                self._node(part, scope)
+            return
+        if isinstance(node, ast.Call):
+            self._call(node, scope)
+        elif isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load):
+            self._load(node, scope)
+            base = node
+            while isinstance(base, ast.Attribute):
+                base = base.value
+            if base is not node and not isinstance(base, ast.Name):
+                self._node(base, scope)  # `make().attr`: the call inside the chain
+            return  # the chain was judged whole
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.NamedExpr)) and scope.qualname:
+            self._assign(node, scope)
+        elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)) and scope.qualname:
+            for name in _names(node.target):
+                scope.locals[name] = None  # an element of something: its origin is unknown
+        for child in ast.iter_child_nodes(node):
+            self._node(child, scope)
+
+    def _function(self, node, scope: _Scope) -> None:
+        qualname = f"{scope.qualname}.{node.name}" if scope.qualname else node.name
+        inner = _Scope(qualname, node, scope)
+        arguments = node.args
+        for argument in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs, arguments.vararg, arguments.kwarg):
+            if argument is not None:
+                inner.params.add(argument.arg)
+        traced = []
+        entry = ""
+        decorated = []
+        for decorator in node.decorator_list:
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            method = target.attr if isinstance(target, ast.Attribute) else None
+            path = self._path_text(target, scope) or ""
+            found = readers.tracing_decorator(path, method)
+            if found is not None:
+                traced = [found[0], found[1], decorator.lineno]
+            entry = entry or _entry_point(path, method, isinstance(decorator, ast.Call))
+            applied = self._reference(target, scope)
+            if applied is not None and applied[:2] in ("L:", "P:"):
+                decorated.append([applied, isinstance(decorator, ast.Call)])
+        if scope.qualname:
+            scope.locals[node.name] = f"L:{qualname}"
+        facts = inner.facts
+        positional = [argument.arg for argument in (*arguments.posonlyargs, *arguments.args)]
+        facts.update(line=node.lineno, params=sorted(inner.params), positional=positional, calls=[], traced=traced)
+        if entry:
+            facts["entry"] = entry
+        if decorated:
+            facts["decorated"] = decorated
+        if scope.is_class:
+            facts["method"] = True
+        self.functions[qualname] = facts
+        for default in (*arguments.defaults, *arguments.kw_defaults):
+            if default is not None:
+                self._node(default, scope)
+        for decorator in node.decorator_list:
+            self._node(decorator, scope)
+        self._body(node.body, inner)
+
+    def _main_block(self, node: ast.If) -> None:
+        """`if __name__ == "__main__":`: the program's root, summarised as `<main>`."""
+        inner = _Scope(MAIN_BLOCK, node, _Scope("", self.tree, None))
+        inner.facts.update(line=node.lineno, params=[], positional=[], calls=[], traced=[])
+        self.functions.setdefault(MAIN_BLOCK, inner.facts)
+        self._body(node.body, inner)
+        for statement in node.orelse:
+            self._node(statement, inner.parent)
+
+    def _class(self, node: ast.ClassDef, scope: _Scope) -> None:
+        qualname = f"{scope.qualname}.{node.name}" if scope.qualname else node.name
+        inner = _Scope(qualname, node, scope, is_class=True)
+        bases = [self._reference(base, scope) for base in node.bases]
+        methods = sorted(s.name for s in node.body if isinstance(s, _FUNCTIONS))
+        given = _callable_attributes(node)
+        self.classes[qualname] = {"line": node.lineno, "bases": [b for b in bases if b], "methods": methods,
+                                  "callable_attributes": sorted(given), "given_by": given}
+        for base in bases:
+            hook = readers.LOGGING_HOOK_BASES.get((base or "").removeprefix("P:"))
+            if hook is not None and hook in methods:
+                self.logging.append(["hook", f"{qualname}.{hook}", node.lineno])
+        for statement in node.body:
+            if isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None:
+                if self._is_context_var(statement.value, scope):
+                    targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+                    self.context_vars.extend(f"{qualname}.{t.id}" for t in targets if isinstance(t, ast.Name))
+        for decorator in node.decorator_list:
+            self._node(decorator, scope)
+        for base in node.bases:
+            self._node(base, scope)
+        self._body(node.body, inner)
+
+    # ------------------------------------------------------------------ statements
+
+    def _assign(self, node, scope: _Scope) -> None:
+        value = node.value
+        if value is None:
+            return
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        reference = None if isinstance(value, (ast.Subscript, ast.Call)) and not self._reference(value, scope) else self._reference(value, scope)
+        for target in targets:
+            for name in _names(target):
+                scope.locals[name] = reference if isinstance(target, ast.Name) else None
+
+    def _load(self, node, scope: _Scope) -> None:
+        """A Flask context local read as a value (`request.args`, `g.user`); a structlog
+        processor chain that merges context variables into every event."""
+        path = self._path_text(node, scope)
+        if path is None:
+            return
+        if path in readers.STRUCTLOG_MERGE:
+            self.logging.append(["structlog", path, node.lineno])
+            return
+        found = readers.reading_call(path) if path.split(".")[0] in ("flask", "flask_babel") else None
+        if found is not None and scope.qualname in self.functions and not self.guarded:
+            self._record(scope, f"R:{found[0]}:{found[1]}", node.lineno)
+
+    def _call(self, node: ast.Call, scope: _Scope) -> None:
+        self._arguments(node, scope)
+        if node.args and self._path_text(node.func, scope) == readers.LOG_RECORD_FACTORY:
+            factory = self._reference(node.args[0], scope)
+            if factory:
+                self.logging.append(["factory", factory, node.lineno])
+        if scope.qualname not in self.functions and not isinstance(scope.node, ast.Lambda):
+            return  # module level or a class body: runs once, at import
+        for argument in (*node.args, *(keyword.value for keyword in node.keywords)):
+            # a callable handed on (`Thread(target=work)`, `submit(self._render)`) is only
+            # mentioned here; the project pass still summarises it
+            if isinstance(argument, (ast.Name, ast.Attribute)):
+                mention = self._reference(argument, scope)
+                if mention is not None and (mention[:2] in ("L:", "P:", "S:") or mention.startswith(_OWN_PARAMETER)):
+                    self._record(scope, "A:" + mention, argument.lineno)
+        func = node.func
+        line = node.lineno
+        path = self._path_text(func, scope)
+        if path in readers.WRITERS:
+            self._record(scope, f"W:{readers.WRITERS[path]}", line)
+            return
+        if path in readers.RUNNERS and node.args:
+            runs = self._reference(node.args[0], scope)
+            if runs is not None and runs[:2] in ("U:", "S:"):
+                self._record(scope, runs, line)  # the runner runs it now: as good as a call
+        if isinstance(func, ast.Attribute):
+            method = func.attr
+            if method in readers.SPAN_STARTERS and not _has_parent_argument(node):
+                self._record(scope, f"R:{readers.OTEL}:the current span (`{method}` without `context=`)", line)
+                return
+            receiver = self._reference(func.value, scope)
+            if method in ("get", "set") and receiver is not None and not receiver.startswith("U:"):
+                self._record(scope, f"{'V' if method == 'get' else 'T'}:{receiver}", line)
+            if method in readers.LOG_METHODS and self._is_logger(func.value, receiver):
+                self._record(scope, f"G:{_text(func.value)}", line)
+                return
+        if path is not None:
+            found = readers.reading_call(path)
+            if found is not None:
+                if not (self.guarded and path.split(".")[0] in ("flask", "flask_babel")):
+                    self._record(scope, f"R:{found[0]}:{found[1]} (`{_short(path)}`)", line)
+                return
+        reference = self._reference(func, scope)
+        if reference is not None and (not reference.startswith("U:") or reference.startswith(_OWN_PARAMETER)):
+            # Of the callables of unknown origin, only the function's own parameters say
+            # something: an element of a table, a call's result, a loop variable or an
+            # outer function's parameter is dispatch whose targets are out of sight.
+            self._record(scope, reference, line)
+
+    def _arguments(self, node: ast.Call, scope: _Scope) -> None:
+        """What a call to a possible project function hands over that it may run: for the
+        project pass to tell what a caller-supplied callable really is."""
+        callee = self._reference(node.func, scope)
+        if callee is None or callee[:2] not in ("L:", "P:", "S:"):
+            return
+        positional = [self._argument(argument, scope) for argument in node.args if not isinstance(argument, ast.Starred)]
+        keywords = {kw.arg: self._argument(kw.value, scope) for kw in node.keywords if kw.arg is not None}
+        if any(positional) or any(keywords.values()):
+            self.arguments.append([callee, positional, keywords, node.lineno, scope.qualname])
+
+    def _argument(self, node: ast.AST, scope: _Scope) -> Optional[str]:
+        """`L:`/`P:`/`S:` for a callable handed over, `C:` for one that runs in a copied
+        context, `U:the parameter ...` for the caller's own, `Λ:<ref>;<ref>` for a lambda
+        (what its body calls); None for anything else."""
+        if isinstance(node, ast.Attribute) and node.attr == "run":
+            receiver = node.value
+            if isinstance(receiver, ast.Call) and self._path_text(receiver.func, scope) == _COPY_CONTEXT:
+                return "C:"
+            if re.search(r"(^|_)(ctx|context)$", _text(receiver), re.IGNORECASE):
+                return "C:"
+        if isinstance(node, ast.Call) and self._path_text(node.func, scope) == "functools.partial" and node.args:
+            return self._argument(node.args[0], scope)
+        if isinstance(node, ast.Lambda):
+            called = [self._reference(call.func, scope) for call in ast.walk(node.body) if isinstance(call, ast.Call)]
+            kept = [ref for ref in called if ref is not None and (ref[:2] in ("L:", "P:", "S:") or ref.startswith(_OWN_PARAMETER))]
+            return "Λ:" + ";".join(kept)
+        if isinstance(node, (ast.Name, ast.Attribute)):
+            reference = self._reference(node, scope)
+            if reference is not None and (reference[:2] in ("L:", "P:", "S:") or reference.startswith(_OWN_PARAMETER)):
+                return reference
+        return None
+
+    def _record(self, scope: _Scope, reference: str, line: int) -> None:
+        scope.facts["calls"].append([reference, line])
+
+    # ------------------------------------------------------------------ names
+
+    def _reference(self, node: ast.AST, scope: Optional[_Scope]) -> Optional[str]:
+        """What a callee expression refers to, as a reference (module docstring)."""
+        if isinstance(node, ast.Name):
+            name = node.id
+            frame = scope
+            own = True
+            while frame is not None and frame.qualname:
+                if frame.is_class:  # a class body's names are not visible in its methods
+                    frame = frame.parent
+                    continue
+                if name in frame.params:
+                    if name in ("self", "cls"):
+                        return None
+                    return f"{_OWN_PARAMETER}`{name}`" if own and not isinstance(frame.node, ast.Lambda) else f"U:`{name}`"
+                own = own and isinstance(frame.node, ast.Lambda)
+                if name in frame.locals:
+                    return frame.locals[name] if frame.locals[name] is not None else f"U:`{name}`"
+                frame = frame.parent
+            if name in self.defined or name in self.context_vars:
+                return f"L:{name}"
+            if name in self.aliases:
+                return f"P:{self.aliases[name]}"
+            return self.module_names.get(name)
+        if isinstance(node, ast.Attribute):
+            if isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"):
+                return f"S:{node.attr}"
+            base = self._reference(node.value, scope)
+            if base is None or base.startswith(("U:", "S:")):
+                return None  # a method of an object of unknown type
+            return f"{base}.{node.attr}"
+        if isinstance(node, ast.Call):
+            base = self._reference(node.func, scope)
+            return f"{base}()" if base and not base.startswith(("U:", "S:")) else None
+        return None
+
+    def _path_text(self, node: ast.AST, scope: Optional[_Scope]) -> Optional[str]:
+        """The dotted path of an imported name (`P:` references only), for the tables."""
+        reference = self._reference(node, scope)
+        if reference is not None and reference.startswith("P:"):
+            return canonical(reference[2:])
+        return None
+
+    def _is_context_var(self, value: ast.AST, scope: Optional[_Scope]) -> bool:
+        return isinstance(value, ast.Call) and self._path_text(value.func, scope) == readers.CONTEXT_VAR_CLASS
+
+    def _is_logger(self, receiver: ast.AST, reference: Optional[str]) -> bool:
+        if reference is not None and reference.startswith("P:"):
+            path = reference[2:]
+            if path == "logging" or path == "structlog" or any(path.startswith(f + "(") for f in readers.LOGGER_FACTORIES):
+                return True
+        last = receiver.attr if isinstance(receiver, ast.Attribute) else receiver.id if isinstance(receiver, ast.Name) else ""
+        return bool(_LOGGER_NAME.search(last))
+
+
+def _catches_runtime_error(handler: ast.ExceptHandler) -> bool:
+    """`except RuntimeError` (or broader): code prepared to run outside Flask's context."""
+    names = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
+    return any(n is None or _text(n).rsplit(".", 1)[-1] in ("RuntimeError", "Exception", "BaseException") for n in names)
+
+
+def _entry_point(path: str, method: Optional[str], called: bool) -> str:
+    """A label when a decorator registers a request or message handler (route, task)."""
+    if path.removesuffix("()") in entrypoint_table.ENTRY_POINT_DECORATORS:
+        return entrypoint_table.ENTRY_POINT_DECORATORS[path.removesuffix("()")]
+    if method in entrypoint_table.TASK_DECORATOR_METHODS:
+        return "task"
+    if called and method in entrypoint_table.ROUTE_DECORATOR_METHODS:
+        return "request handler"
+    return ""
+
+
+def _is_main_guard(test: ast.AST) -> bool:
+    return (
+        isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Name)
+        and test.left.id == "__name__"
+        and any(isinstance(c, ast.Constant) and c.value == "__main__" for c in test.comparators)
+    )
+
+
+def _module_statements(body: list) -> list:
+    """Module statements, looking inside `if`/`try` blocks (guarded definitions)."""
+    found = []
+    for statement in body:
+        if isinstance(statement, ast.If):
+            found.extend(_module_statements(statement.body + statement.orelse))
+        elif isinstance(statement, ast.Try):
+            found.extend(_module_statements(statement.body + statement.orelse + statement.finalbody))
+        else:
+            found.append(statement)
+    return found
+
+
+def _names(target: ast.AST) -> list[str]:
+    return [node.id for node in ast.walk(target) if isinstance(node, ast.Name)]
+
+
+def _has_parent_argument(call: ast.Call) -> bool:
+    return len(call.args) >= 2 or any(keyword.arg == "context" for keyword in call.keywords)
+
+
+def _callable_attributes(node: ast.ClassDef) -> dict[str, str]:
+    """`self.<name> = <parameter or lambda>` in any method: attributes holding a callable
+    the class was given (calling one runs code of unknown origin), with the `__init__`
+    parameter that gave it ("" when another method or a lambda did)."""
+    found: dict[str, str] = {}
+    for method in node.body:
+        if not isinstance(method, _FUNCTIONS):
+            continue
+        arguments = method.args
+        params = {a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)} - {"self"}
+        for statement in ast.walk(method):
+            if not isinstance(statement, ast.Assign):
+                continue
+            value = statement.value
+            holds_callable = isinstance(value, ast.Lambda) or (isinstance(value, ast.Name) and value.id in params)
+            if not holds_callable:
+                continue
+            given = value.id if isinstance(value, ast.Name) and method.name == "__init__" else ""
+            for target in statement.targets:
+                if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == "self":
+                    found[target.attr] = given
+    return found
+
+
+def _text(node: ast.AST) -> str:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return "..."
+
+
+def _short(path: str) -> str:
+    """`opentelemetry.trace.get_current_span` -> `trace.get_current_span`."""
+    parts = path.split(".")
+    return ".".join(parts[-2:]) if len(parts) > 2 else path

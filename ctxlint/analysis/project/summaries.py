@@ -1,0 +1,536 @@
+"""What each project function needs from the context (SPEC §3 "Context need"), from the
+per-file call graphs of `callgraph.py`: the calls are resolved to project functions across
+modules and followed to a bounded depth.
+
+A function *needs* the context when it, or a project function it calls, reads a
+ContextVar, the current span or context, Sentry's scope, a tracing library's stack, calls
+a traced function or an instrumented client, or logs through context-aware logging the
+project configures. It is *unknown* when it calls a callable of unknown origin, and
+*free* otherwise. The first use reached is kept, with the call path to it, so a finding
+can say why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Optional
+
+from ctxlint.semantics import boundaries as bnd
+from ctxlint.semantics import context_readers as readers
+from ctxlint.semantics import entrypoints as entrypoint_table
+
+MAX_DEPTH = 10  # calls followed from a hop's work
+COPY_CONTEXT = "contextvars.copy_context"
+
+
+@dataclass(frozen=True)
+class Use:
+    """One reason: what is read or called, the call path to it, and where it is."""
+
+    what: str  # "reads ContextVar `request_id`"
+    path: tuple[str, ...]  # function ids, the work first
+    where: str  # "pkg/render.py:12"
+
+
+@dataclass
+class Need:
+    """What a function needs: a use per part of the context (`context_readers` parts), and
+    the first callable of unknown origin it invokes."""
+
+    parts: dict[str, Use] = field(default_factory=dict)
+    unknown: Optional[Use] = None
+
+    @property
+    def kind(self) -> str:
+        return "needs" if self.parts else "unknown" if self.unknown else "free"
+
+
+FREE = Need()
+
+
+@dataclass
+class ModuleGraph:
+    name: str  # dotted module name
+    path: str  # relative to the project root
+    graph: dict  # callgraph.extract_call_graph's result
+
+
+class ModuleIndex:
+    """Dotted module names of the project's files, matched by suffix: a `src/` layout or a
+    project root above the package still resolves `pkg.mod` to `src/pkg/mod.py`."""
+
+    def __init__(self, relative_paths: Iterable[str]) -> None:
+        self.by_suffix: dict[str, Optional[str]] = {}
+        self.path_of: dict[str, str] = {}
+        for relative in relative_paths:
+            name = module_name(relative)
+            if not name:
+                continue
+            self.path_of[name] = relative
+            parts = name.split(".")
+            for start in range(len(parts)):
+                suffix = ".".join(parts[start:])
+                # ambiguous suffixes (two `utils` modules) resolve to nothing
+                self.by_suffix[suffix] = name if suffix not in self.by_suffix else (
+                    self.by_suffix[suffix] if self.by_suffix[suffix] == name else None
+                )
+
+    def split(self, path: str, current: str, is_package: bool) -> Optional[tuple[str, str]]:
+        """(module, member) for a dotted path used in module `current`; relative paths
+        (`.jobs.run`) are resolved against `current`'s package."""
+        if path.startswith("."):
+            level = len(path) - len(path.lstrip("."))
+            package = current.split(".") if is_package else current.split(".")[:-1]
+            if level > 1:
+                package = package[: len(package) - (level - 1)]
+            path = ".".join([*package, path.lstrip(".")]) if package else path.lstrip(".")
+        parts = path.split(".")
+        for end in range(len(parts), 0, -1):
+            module = self.by_suffix.get(".".join(parts[:end]))
+            if module is not None:
+                return module, ".".join(parts[end:])
+        return None
+
+
+def module_name(relative: str) -> str:
+    """`pkg/sub/mod.py` -> `pkg.sub.mod`; `pkg/__init__.py` -> `pkg`."""
+    if not relative.endswith((".py", ".pyi")):
+        return ""
+    parts = relative.rsplit(".", 1)[0].split("/")
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+class Summaries:
+    """Context needs of project functions, computed on demand and memoised.
+
+    `load(module)` returns a module's graph (parsing the file the first time), so only
+    the modules the hops reach are ever read.
+    """
+
+    def __init__(
+        self,
+        index: ModuleIndex,
+        load: Callable[[str], Optional[ModuleGraph]],
+        instrumented: Callable[[str], Optional[str]],
+    ) -> None:
+        self.index = index
+        self.load = load
+        self.instrumented = instrumented  # library -> where it is instrumented, or None
+        self.memo: dict[str, Need] = {}
+        self.logging: Optional[tuple[str, str]] = None  # (part, how) once known
+        self._logging_known = False
+        self.loaded: Callable[[], Iterable[Optional[ModuleGraph]]] = lambda: ()
+        self._sites: Optional[dict[str, list]] = None
+        self._decorated: Optional[dict[str, list]] = None
+
+    # ------------------------------------------------------------------ resolution
+
+    def function(self, reference: str, module: ModuleGraph, cls: Optional[str] = None) -> Optional[str]:
+        """The id (`module.qualname`) of the project function a reference calls: a function,
+        a method, or the `__init__` a class construction runs; None if not the project's."""
+        kind, _, text = reference.partition(":")
+        if kind == "S":
+            return self._method(module, cls, text) if cls else None
+        if kind == "L":
+            return self._member(module, text)
+        if kind == "P":
+            split = self.index.split(text, module.name, module.path.endswith("__init__.py"))
+            if split is None:
+                return None
+            target = self.load(split[0])
+            return self._member(target, split[1]) if target is not None and split[1] else None
+        return None
+
+    def _member(self, module: ModuleGraph, member: str, depth: int = 0) -> Optional[str]:
+        graph = module.graph
+        member = member.replace("()", "")
+        head, _, rest = member.partition(".")
+        if head in graph["instances"] and depth < 3:
+            return self.function(graph["instances"][head] + (f".{rest}" if rest else ""), module) if rest else None
+        if member in graph["functions"]:
+            return f"{module.name}.{member}"
+        if member in graph["classes"]:
+            return self._method(module, member, "__init__")
+        if "." in member:
+            owner, _, method = member.rpartition(".")
+            if owner in graph["classes"]:
+                return self._method(module, owner, method)
+        return None
+
+    def _method(self, module: ModuleGraph, cls: str, method: str, depth: int = 0) -> Optional[str]:
+        """`cls.method` in `module`, or inherited from a project base class."""
+        info = module.graph["classes"].get(cls)
+        if info is None or depth > 5:
+            return None
+        if method in info["methods"]:
+            return f"{module.name}.{cls}.{method}"
+        for base in info["bases"]:
+            found = self._base(module, base)
+            if found is not None:
+                inherited = self._method(found[0], found[1], method, depth + 1)
+                if inherited is not None:
+                    return inherited
+        return None
+
+    def _base(self, module: ModuleGraph, reference: str) -> Optional[tuple[ModuleGraph, str]]:
+        kind, _, text = reference.partition(":")
+        if kind == "L" and text in module.graph["classes"]:
+            return module, text
+        if kind == "P":
+            split = self.index.split(text, module.name, module.path.endswith("__init__.py"))
+            if split is not None:
+                target = self.load(split[0])
+                if target is not None and split[1] in target.graph["classes"]:
+                    return target, split[1]
+        return None
+
+    def callable_attribute(self, module: ModuleGraph, cls: str, name: str, depth: int = 0) -> bool:
+        """`self.<name>` holds a callable the object was given (assigned from a parameter)."""
+        info = module.graph["classes"].get(cls)
+        if info is None or depth > 5:
+            return False
+        if name in info["callable_attributes"]:
+            return True
+        return any(
+            found is not None and self.callable_attribute(found[0], found[1], name, depth + 1)
+            for found in (self._base(module, base) for base in info["bases"])
+        )
+
+    def locate(self, function_id: str) -> Optional[tuple[ModuleGraph, str]]:
+        """The module and qualname of a function id."""
+        split = self.index.split(function_id, "", False)
+        if split is None:
+            return None
+        module = self.load(split[0])
+        if module is None or split[1] not in module.graph["functions"]:
+            return None
+        return module, split[1]
+
+    # ------------------------------------------------------------------ needs
+
+    def need(self, function_id: str) -> Need:
+        return self._need(function_id, (), 0)
+
+    def _need(self, function_id: str, stack: tuple[str, ...], depth: int) -> Need:
+        found = self.memo.get(function_id)
+        if found is not None:
+            return found
+        if function_id in stack or depth > MAX_DEPTH:
+            return FREE  # a cycle or a chain too long to follow: nothing more is known
+        located = self.locate(function_id)
+        if located is None:
+            return FREE
+        module, qualname = located
+        facts = module.graph["functions"][qualname]
+        cls = qualname.rsplit(".", 1)[0] if facts.get("method") else None
+        need = Need()
+        stack = (*stack, function_id)
+        if facts.get("traced"):
+            part, what, line = facts["traced"]
+            need.parts[part] = Use(f"is decorated with {what}", (function_id,), f"{module.path}:{line}")
+        written: set[str] = set()
+        for reference, line in facts["calls"]:
+            where = f"{module.path}:{line}"
+            kind, _, text = reference.partition(":")
+            if kind == "A":
+                continue  # only mentioned
+            if kind == "W":
+                written.add(text)
+            elif kind == "T":
+                if self._context_var(text, module) is not None:
+                    written.add(readers.CONTEXTVARS)
+            if kind == "R":
+                part, _, what = text.partition(":")
+                need.parts.setdefault(part, Use(f"reads {what}", (function_id,), where))
+            elif kind == "V":
+                name = self._context_var(text, module)
+                if name is not None:
+                    need.parts.setdefault(readers.CONTEXTVARS, Use(f"reads ContextVar `{name}`", (function_id,), where))
+            elif kind == "G":
+                logging = self.context_logging() if self._logging_known else None
+                if logging is not None:
+                    need.parts.setdefault(logging[0], Use(f"logs through {logging[1]}", (function_id,), where))
+            elif kind == "U":
+                if need.unknown is None:
+                    need.unknown = Use(f"calls {text}, a callable of unknown origin", (function_id,), where)
+            elif kind == "S" and cls is not None and self._method(module, cls, text) is None:
+                if need.unknown is None and self.callable_attribute(module, cls, text):
+                    need.unknown = Use(f"calls `self.{text}`, a callable it was given", (function_id,), where)
+            else:
+                callee = self.function(reference, module, cls)
+                if callee is not None:
+                    inner = self._need(callee, stack, depth + 1)
+                    for part, use in inner.parts.items():
+                        need.parts.setdefault(part, Use(use.what, (function_id, *use.path), use.where))
+                    if need.unknown is None and inner.unknown is not None and len(inner.unknown.path) == 1:
+                        # a callable of unknown origin invoked by a helper the work calls;
+                        # deeper down (serialisers, converters) it is generic plumbing
+                        use = inner.unknown
+                        need.unknown = Use(use.what, (function_id, *use.path), use.where)
+                elif kind == "P":
+                    client = instrumented_client(text, self.instrumented)
+                    if client is not None:
+                        need.parts.setdefault(readers.OTEL, Use(client, (function_id,), where))
+        for part in written:
+            # the work sets this part itself (from a carrier it was handed): the caller's
+            # value is not what it reads
+            need.parts.pop(part, None)
+        self.memo[function_id] = need
+        return need
+
+    # ------------------------------------------------------------------ call sites
+
+    def arguments_for(self, function_id: str, parameter: str) -> list[tuple[ModuleGraph, Optional[str], Optional[str], str]]:
+        """What the project's own code hands `function_id` as `parameter`, from its call
+        sites and decorations: (caller's module, caller's class, argument, where). An
+        argument is a reference (`L:render`), `C:` (runs in a copied context), `Λ:...` (a
+        lambda and what it calls), the caller's own parameter, or None (an expression out
+        of sight)."""
+        located = self.locate(function_id)
+        if located is None:
+            return []
+        module, qualname = located
+        facts = module.graph["functions"][qualname]
+        positional = list(facts.get("positional", ()))
+        if facts.get("method") and positional and positional[0] in ("self", "cls"):
+            positional = positional[1:]
+        position = positional.index(parameter) if parameter in positional else None
+        found = []
+        for caller, arguments, keywords, line, caller_qualname in self._call_sites().get(function_id, ()):
+            argument = keywords.get(parameter)
+            if argument is None and position is not None and position < len(arguments):
+                argument = arguments[position]
+            cls = self._owner_class(caller, caller_qualname)
+            found.append((caller, cls, argument, f"{caller.path}:{line}"))
+        if position == 0:
+            for decorated_module, decorated, line in self._decorations().get(function_id, ()):
+                found.append((decorated_module, None, f"L:{decorated}", f"{decorated_module.path}:{line}"))
+        return found
+
+    def _owner_class(self, module: ModuleGraph, qualname: str) -> Optional[str]:
+        function = module.graph["functions"].get(qualname)
+        return qualname.rsplit(".", 1)[0] if function is not None and function.get("method") else None
+
+    def _call_sites(self) -> dict[str, list]:
+        if self._sites is None:
+            sites: dict[str, list] = {}
+            for module in [m for m in self.loaded() if m is not None]:
+                for callee, arguments, keywords, line, caller in module.graph.get("arguments", ()):
+                    target = self.function(callee, module, self._owner_class(module, caller))
+                    if target is not None:
+                        sites.setdefault(target, []).append((module, arguments, keywords, line, caller))
+            self._sites = sites
+        return self._sites
+
+    def _decorations(self) -> dict[str, list]:
+        """Decorator function id -> the functions it decorates: `@traced` binds the function
+        to `traced`'s first parameter; `@timeout(30)` to that of the function nested in
+        `timeout` (the decorator it returns)."""
+        if self._decorated is None:
+            decorated: dict[str, list] = {}
+            for module in [m for m in self.loaded() if m is not None]:
+                for qualname, function in module.graph["functions"].items():
+                    for reference, called in function.get("decorated", ()):
+                        target = self.function(reference, module)
+                        if target is None:
+                            continue
+                        if called:
+                            located = self.locate(target)
+                            if located is None:
+                                continue
+                            owner, outer = located
+                            targets = [
+                                f"{owner.name}.{inner}" for inner in owner.graph["functions"]
+                                if inner.startswith(outer + ".") and inner.count(".") == outer.count(".") + 1
+                            ]
+                        else:
+                            targets = [target]
+                        for name in targets:
+                            decorated.setdefault(name, []).append((module, qualname, function["line"]))
+            self._decorated = decorated
+        return self._decorated
+
+    # ------------------------------------------------------------------ reachability
+
+    def reached_from_entry_points(self, modules: Iterable[ModuleGraph]) -> dict[str, str]:
+        """Project functions called, directly or not, from a request or message handler:
+        function id -> the handler (a hop there is request-scoped)."""
+        return self._reached(
+            (f"{module.name}.{qualname}", f"{function['entry']} `{qualname}`")
+            for module in modules
+            for qualname, function in module.graph["functions"].items()
+            if function.get("entry")
+        )
+
+    def reached_from_program_roots(self, modules: Iterable[ModuleGraph]) -> dict[str, str]:
+        """Project functions called from a program's start-up (`main()`, `lifespan`,
+        `create_app`): function id -> the root (a hop there is start-up code)."""
+        return self._reached(
+            (f"{module.name}.{qualname}", qualname)
+            for module in modules
+            for qualname in module.graph["functions"]
+            if qualname.rsplit(".", 1)[-1] in entrypoint_table.PROGRAM_ROOTS
+            or qualname.rsplit(".", 1)[-1].startswith("setup_")
+        )
+
+    def _reached(self, roots: Iterable[tuple[str, str]]) -> dict[str, str]:
+        reached: dict[str, str] = {}
+        frontier = list(roots)
+        for _depth in range(MAX_DEPTH):
+            following = []
+            for function_id, entry in frontier:
+                if function_id in reached:
+                    continue
+                reached[function_id] = entry
+                located = self.locate(function_id)
+                if located is None:
+                    continue
+                module, qualname = located
+                facts = module.graph["functions"][qualname]
+                cls = qualname.rsplit(".", 1)[0] if facts.get("method") else None
+                for reference, _line in facts["calls"]:
+                    if reference[:2] in ("L:", "P:", "S:"):
+                        callee = self.function(reference, module, cls)
+                        if callee is not None and callee not in reached:
+                            following.append((callee, entry))
+            frontier = following
+        return reached
+
+    def _context_var(self, reference: str, module: ModuleGraph) -> Optional[str]:
+        kind, _, text = reference.partition(":")
+        text = text.replace("()", "")
+        if kind == "L":
+            return text.rsplit(".", 1)[-1] if text in module.graph["context_vars"] else None
+        if kind == "P":
+            split = self.index.split(text, module.name, module.path.endswith("__init__.py"))
+            if split is not None:
+                target = self.load(split[0])
+                if target is not None and split[1] in target.graph["context_vars"]:
+                    return split[1].rsplit(".", 1)[-1]
+        return None
+
+    # ------------------------------------------------------------------ logging
+
+    def settle_logging(self, records: Iterable[tuple[ModuleGraph, list]], instrumented_logging: Optional[str]) -> None:
+        """Whether the project's logging reads the context: structlog merging context
+        variables, a logging filter/formatter/adapter or record factory that reads one,
+        or OpenTelemetry log correlation. Computed once, before any logging call counts."""
+        found: Optional[tuple[str, str]] = None
+        for module, (kind, target, line) in records:
+            if kind == "structlog":
+                found = (readers.CONTEXTVARS, "structlog, which merges context variables into every event")
+            else:
+                function = f"{module.name}.{target}" if kind == "hook" else self.function(target, module)
+                if function is not None and readers.CONTEXTVARS in self.need(function).parts:
+                    found = (readers.CONTEXTVARS, f"the logging {kind} `{display(function)}`, which reads a ContextVar")
+            if found is not None:
+                break
+        if found is None and instrumented_logging is not None:
+            found = (readers.OTEL, "OpenTelemetry log correlation, which reads the current span")
+        self.logging = found
+        self._logging_known = True
+        if found is not None:
+            self.memo.clear()  # computed while logging calls did not count yet
+
+    def context_logging(self) -> Optional[tuple[str, str]]:
+        return self.logging
+
+
+def instrumented_client(path: str, instrumented: Callable[[str], Optional[str]]) -> Optional[str]:
+    """`calls requests.get, instrumented (...)` for an outbound call through an instrumented
+    HTTP client (`instrumented(library)` says where): its span is a child of the current one."""
+    library = bnd.HTTP_SHORTCUTS.get(path)
+    constructor, _, method = path.partition("().")
+    if library is None and method in bnd.HTTP_SEND_METHODS:
+        library = bnd.HTTP_CLIENTS.get(constructor)
+    if library is None and method:
+        library = readers.INSTRUMENTED_CLIENTS.get(constructor)
+    if not library:
+        return None
+    where = instrumented(library)
+    if where is None:
+        return None
+    return f"calls `{path}`, instrumented ({where}): its span continues the current trace"
+
+
+@dataclass
+class ContextFlow:
+    """The facts rules ask about a hop's work: the call graphs of the modules the hops
+    reach, and what each of their functions needs (free ones are absent)."""
+
+    modules: dict[str, ModuleGraph] = field(default_factory=dict)  # module name -> graph
+    paths: tuple[str, ...] = ()  # every Python file of the project, relative to its root
+    needs: dict[str, Need] = field(default_factory=dict)
+    reached: dict[str, str] = field(default_factory=dict)  # function id -> the handler reaching it
+    started: dict[str, str] = field(default_factory=dict)  # function id -> the start-up root reaching it
+    logging: Optional[tuple[str, str]] = None  # (part, how) when the project's logging reads the context
+
+    def __post_init__(self) -> None:
+        self._resolver: Optional[Summaries] = None
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.pop("_resolver", None)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._resolver = None
+
+    @property
+    def resolver(self) -> Summaries:
+        if self._resolver is None:
+            self._resolver = Summaries(ModuleIndex(self.paths), self.modules.get, lambda library: None)
+            self._resolver.loaded = self.modules.values
+        return self._resolver
+
+    def arguments_for(self, function_id: str, parameter: str) -> list[tuple[ModuleGraph, Optional[str], Optional[str], str]]:
+        return self.resolver.arguments_for(function_id, parameter)
+
+    def module(self, relative_path: str) -> ModuleGraph:
+        """The graph of a linted file (an empty one if the hops never reached it)."""
+        name = module_name(relative_path)
+        return self.modules.get(name) or ModuleGraph(name, relative_path, EMPTY_GRAPH)
+
+    def function(self, reference: str, module: ModuleGraph, cls: Optional[str] = None) -> Optional[str]:
+        return self.resolver.function(reference, module, cls)
+
+    def need(self, function_id: str) -> Need:
+        return self.needs.get(function_id, FREE)
+
+    def callable_attribute(self, module: ModuleGraph, cls: str, name: str) -> bool:
+        return self.resolver.callable_attribute(module, cls, name)
+
+    def copies_context(self, reference: str, module: ModuleGraph) -> bool:
+        """Whether a class (`L:Pool()`) has a method that calls `copy_context()`: the
+        project's own context-propagating executor or thread."""
+        kind, _, text = reference.partition(":")
+        if kind == "L":
+            found = (module, text.replace("()", "")) if text.replace("()", "") in module.graph["classes"] else None
+        else:
+            found = self.resolver._base(module, reference.replace("()", ""))
+        if found is None:
+            return False
+        owner, cls = found
+        prefix = f"{cls}."
+        return any(
+            reference == f"P:{COPY_CONTEXT}"
+            for qualname, function in owner.graph["functions"].items()
+            if qualname.startswith(prefix)
+            for reference, _line in function["calls"]
+        )
+
+    def symbols(self) -> list[str]:
+        """Every function id the graphs define (the result cache's key includes them)."""
+        return sorted(f"{name}.{q}" for name, module in self.modules.items() for q in module.graph["functions"])
+
+
+EMPTY_GRAPH: dict = {"functions": {}, "classes": {}, "context_vars": [], "instances": {}, "logging": [], "arguments": []}
+
+
+def display(function_id: str) -> str:
+    """How a message names a function: `Worker.run`, `render` (no module)."""
+    parts = function_id.split(".")
+    return ".".join(parts[-2:]) if len(parts) >= 2 and parts[-2][:1].isupper() else parts[-1]
