@@ -104,7 +104,30 @@ class _Resolver:
         if reference.startswith("U:"):
             use = Use(f"is {reference[2:]}, a callable of unknown origin", (), "")
             return Work(label, Need(unknown=use), parameter)
+        closure = self._runs_enclosing_parameter(reference)
+        if closure is not None:
+            # a function defined here that runs a parameter of this function: the caller's
+            owner_id, name = closure
+            use = Use(f"runs the parameter `{name}`, a callable of unknown origin", (), "")
+            return Work(label, Need(unknown=use), name, owner_id)
         return Work(label, self.need_of(reference, label))
+
+    def _runs_enclosing_parameter(self, reference: str) -> Optional[tuple[str, str]]:
+        """(function id, parameter) when the work is a function nested in the one handing it
+        over that calls one of that function's parameters."""
+        function = self.model.def_function
+        if function is None or not reference.startswith("L:"):
+            return None
+        outer = scope_qualname(function)
+        target = self.flow.function(reference, self.module)
+        located = self.flow.resolver.locate(target) if target is not None else None
+        if located is None or not located[1].startswith(outer + "."):
+            return None
+        marker = f"O:{outer}:"
+        for call, _line in located[0].graph["functions"][located[1]]["calls"]:
+            if call.startswith(marker):
+                return f"{self.module.name}.{outer}", call[len(marker):]
+        return None
 
     def need_of(self, reference: str, label: str) -> Need:
         cls = self._class_qualname()
@@ -151,6 +174,8 @@ class _Resolver:
         caller = None
         for call in (n for n in (node.body, *iter_descendants(node.body)) if isinstance(n, cst.Call)):
             func = call.func
+            if isinstance(func, cst.Attribute) and func.attr.value == "run" and call.args:
+                func = call.args[0].value  # `ctx.run(work, ...)`, `copy_context().run(work)`: `work` runs
             if isinstance(func, cst.Name) and func.value in parameters:
                 continue  # a lambda's own parameter: whatever the hop passes in
             reference, parameter = self.reference(func)
@@ -275,7 +300,9 @@ def _merged(first: Need, second: Need) -> Need:
 def _prefixed(need: Need, label: str) -> Need:
     """A need reached through `label` (for the path a message shows)."""
     def through(use: Optional[Use]) -> Optional[Use]:
-        return None if use is None else Use(use.what, (f"<{label}>", *use.path), use.where)
+        if use is None or use.path:
+            return use  # the path starts at the project function the lambda calls
+        return Use(use.what, (f"<{label}>",), use.where)
 
     return Need({part: through(use) for part, use in need.parts.items()}, through(need.unknown))
 
@@ -360,7 +387,7 @@ def carriers_note(need: Need, hop: str, facts: "ProjectFacts") -> str:
     record = facts.instrumentation("threading")
     if record is not None and hop in readers.THREADING_INSTRUMENTOR_CARRIES and need.parts:
         notes.append(f"ThreadingInstrumentor ({record.where}) carries only the OpenTelemetry context")
-    return f" ({'; '.join(notes)})" if notes else ""
+    return "".join(f", and {note}" for note in notes)
 
 
 def because(use: Use, label: str) -> str:
@@ -463,7 +490,10 @@ def hands_over_context(call: cst.Call, model: SemanticModel) -> Optional[str]:
     Sentry's scopes) or a carrier filled by `propagate.inject`, in this function."""
     function = model.function
     injected = _injected_carriers(function) if function is not None else set()
+    deferred = {id(n) for lam in iter_descendants(call) if isinstance(lam, cst.Lambda) for n in iter_descendants(lam)}
     for node in iter_descendants(call):
+        if id(node) in deferred:
+            continue  # evaluated in the worker, not at the hand-over
         if isinstance(node, cst.Call) and node is not call and model.resolve(node.func) in readers.CONTEXT_ACCESSORS:
             return source(node)
         if isinstance(node, cst.Name) and node is not call.func:

@@ -166,7 +166,7 @@ STARTUP_FUNCTIONS = frozenset(
         "serve", "serve_forever", "run_forever", "start_server", "bootstrap", "configure",
     }
 )
-STARTUP_PREFIXES = ("start_", "_start_", "setup_", "init_")
+STARTUP_PREFIXES = ("setup_", "init_")
 # `@app.on_event("startup")`, `@app.before_first_request`, `@signal.connect`: start-up hooks.
 STARTUP_DECORATOR_METHODS = frozenset({"on_event", "before_first_request", "before_serving", "on_startup", "connect"})
 # Of those, the programs' own roots: what they call (to any depth) is start-up code too.

@@ -2,11 +2,14 @@
 
 import _thread
 import threading
+from contextvars import ContextVar
 from threading import Thread, Timer
+
+request_id = ContextVar("request_id", default="-")
 
 
 def audit(event, user=None):
-    print(event, user)
+    print(request_id.get(), event, user)
 
 
 def handle(request, extra):

@@ -1,10 +1,13 @@
 """CTX202 fixes: `submit` gets `contextvars.copy_context().run`; `map` has no fix."""
 
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import ContextVar
+
+request_id = ContextVar("request_id", default="-")
 
 
 def render(page, locale="en"):
-    return page, locale
+    return request_id.get(), page, locale
 
 
 class Renderer:

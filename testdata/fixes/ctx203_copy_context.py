@@ -2,13 +2,17 @@
 call that is not awaited on the spot."""
 
 import asyncio
+from contextvars import ContextVar
 from concurrent.futures import ThreadPoolExecutor
 
 POOL = ThreadPoolExecutor()
 
 
+request_id = ContextVar("request_id", default="-")
+
+
 def render(page):
-    return page
+    return request_id.get(), page
 
 
 async def handle(page):

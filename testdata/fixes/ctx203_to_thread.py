@@ -1,10 +1,13 @@
 """CTX203 fixes, awaited with the default executor: `await asyncio.to_thread(f, ...)`."""
 
 import asyncio
+from contextvars import ContextVar
+
+request_id = ContextVar("request_id", default="-")
 
 
 def render(page, locale="en"):
-    return page, locale
+    return request_id.get(), page, locale
 
 
 async def handle(page):

@@ -1,4 +1,3 @@
-# ctxlint: extend-select = ["CTX201", "CTX202", "CTX203"]  # preview rules
 # CTX201 regression (prefect's flow-run suspension observer): the target runs its work
 # through a context captured before the thread starts, inside `try` for error handling.
 import asyncio
@@ -40,8 +39,11 @@ def watch_with_return(job):
 # --- work outside the captured context: still reported --------------------------------
 
 
+request_id = contextvars.ContextVar("request_id", default="-")
+
+
 def prepare():
-    pass
+    logger.info("preparing %s", request_id.get())
 
 
 def work_before_the_context(job):

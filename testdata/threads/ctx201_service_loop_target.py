@@ -1,9 +1,9 @@
-# ctxlint: extend-select = ["CTX201", "CTX202", "CTX203"]  # preview rules
 # CTX201 regression (sentry-sdk monitor and session flusher, celery prefork timers,
 # distributed profiler and pool workers, prefect control listener, uvicorn, dramatiq):
 # a thread whose target runs a service loop serves whatever comes until it is told to
 # stop. It outlives the code that starts it, so the context current there is not one it
 # should carry. Not reported outside entry points; per-request work still is.
+import contextvars
 import functools
 import queue
 import threading
@@ -14,6 +14,7 @@ from flask import Flask
 
 app = Flask(__name__)
 work = queue.Queue()
+request_id = contextvars.ContextVar("request_id", default="-")
 
 
 class Monitor:
@@ -95,7 +96,7 @@ def _watch(stop):
 
 
 def send_audit_log(entry):
-    print(entry)
+    print(request_id.get(), entry)
 
 
 def deliver_with_retry(entry):

@@ -1,12 +1,14 @@
-# ctxlint: extend-select = ["CTX201", "CTX202", "CTX203"]  # preview rules
 # ctxlint: target-version = "py313"
 # `Thread(context=...)` only exists from Python 3.14.
 import contextvars
 import threading
 
 
+request_id = contextvars.ContextVar("request_id", default="-")
+
+
 def work():
-    pass
+    print(request_id.get())
 
 
 def handle():

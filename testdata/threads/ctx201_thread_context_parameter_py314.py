@@ -1,12 +1,14 @@
-# ctxlint: extend-select = ["CTX201", "CTX202", "CTX203"]  # preview rules
 # ctxlint: target-version = "py314"
 # On 3.14 an explicit `context=` carries the context into the thread.
 import contextvars
 import threading
 
 
+request_id = contextvars.ContextVar("request_id", default="-")
+
+
 def work():
-    pass
+    print(request_id.get())
 
 
 def handle():

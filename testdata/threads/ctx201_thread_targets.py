@@ -1,4 +1,3 @@
-# ctxlint: extend-select = ["CTX201", "CTX202", "CTX203"]  # preview rules
 # CTX201: threads started without a copied context.
 import _thread
 import contextvars

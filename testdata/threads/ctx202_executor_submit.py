@@ -1,4 +1,3 @@
-# ctxlint: extend-select = ["CTX201", "CTX202", "CTX203"]  # preview rules
 # CTX202: ThreadPoolExecutor.submit/map without a copied context.
 import concurrent.futures
 import contextvars
@@ -8,8 +7,15 @@ from concurrent.futures import ThreadPoolExecutor as Pool
 POOL = ThreadPoolExecutor(max_workers=4)
 
 
+request_id = contextvars.ContextVar("request_id", default="-")
+
+
 def render(item):
-    return item
+    return f"{request_id.get()}: {item}"
+
+
+def checksum(item):
+    return hash(item)  # pure computation: nothing to lose
 
 
 def handle(items):
@@ -46,6 +52,11 @@ def handle_copied(items):
     with ProcessPoolExecutor() as processes:
         processes.submit(render, 3)  # processes are CTX205's business
     return futures
+
+
+def free_work(items):
+    with ThreadPoolExecutor() as pool:
+        return list(pool.map(checksum, items))
 
 
 def unknown_executor(executor, item):

@@ -1,4 +1,3 @@
-# ctxlint: extend-select = ["CTX201", "CTX202", "CTX203"]  # preview rules
 # CTX203: loop.run_in_executor without a copied context.
 import asyncio
 import contextvars
@@ -6,8 +5,15 @@ import functools
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 
+request_id = contextvars.ContextVar("request_id", default="-")
+
+
 def render(item):
-    return item
+    return f"{request_id.get()}: {item}"
+
+
+def checksum(item):
+    return hash(item)  # pure computation: nothing to lose
 
 
 async def handle(item):
@@ -21,6 +27,11 @@ async def handle(item):
 
 
 # --- correct idioms: never reported -------------------------------------------------
+
+
+async def free_work(item):
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(None, checksum, item)
 
 
 async def handle_to_thread(item):

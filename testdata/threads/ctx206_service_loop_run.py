@@ -1,10 +1,16 @@
-# ctxlint: preview
 # CTX206 regression (celery bgThread and timer2.Timer, dramatiq Consumer/WorkerThread,
 # langfuse consumers): a Thread subclass whose run() is a service loop serves whatever
 # comes until it is stopped; the context of the code that starts it is not its own.
+import contextvars
 import queue
 import threading
 from threading import Thread
+
+request_id = contextvars.ContextVar("request_id", default="-")
+
+
+def log(message):
+    print(request_id.get(), message)
 
 
 class bgThread(threading.Thread):
@@ -17,7 +23,7 @@ class bgThread(threading.Thread):
             self.body()
 
     def body(self):
-        pass
+        log("tick")  # a service loop: it serves no request, whatever it logs
 
 
 class ConsumerThread(Thread):
@@ -54,7 +60,7 @@ class Uploader(Thread):  # error: CTX206
 
     def run(self):
         for name in self.files:
-            print("uploading", name)
+            log(f"uploading {name}")
 
 
 class Retrier(Thread):  # error: CTX206
@@ -67,9 +73,14 @@ class Retrier(Thread):  # error: CTX206
                 continue
 
     def send(self):
-        pass
+        log("sending")
 
 
 class Reporter(Thread):  # error: CTX206
+    def run(self):
+        log("report")
+
+
+class Printer(Thread):  # free work: never reported
     def run(self):
         print("report")

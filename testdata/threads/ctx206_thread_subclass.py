@@ -1,13 +1,21 @@
-# ctxlint: preview
-# CTX206: Thread subclasses that override run() without capturing a context.
+# CTX206: Thread subclasses whose run() needs the context but never captures one.
 import contextvars
 import threading
 from threading import Thread
 
+from opentelemetry import trace
+
+request_id = contextvars.ContextVar("request_id", default="-")
+tracer = trace.get_tracer(__name__)
+
+
+def upload_pending():
+    print("uploading for", request_id.get())
+
 
 class Uploader(threading.Thread):  # error: CTX206
     def run(self):
-        pass
+        upload_pending()
 
 
 class Poller(Thread):  # error: CTX206
@@ -16,7 +24,7 @@ class Poller(Thread):  # error: CTX206
 
     def run(self):
         ctx = contextvars.copy_context()  # copies the new thread's empty context
-        ctx.run(print)
+        ctx.run(upload_pending)
 
 
 @staticmethod
@@ -27,7 +35,19 @@ def decorate(cls):
 @decorate
 class Flusher(threading.Thread):  # error: CTX206
     def run(self):
-        pass
+        with tracer.start_as_current_span("flush"):  # a new trace: the caller's span is gone
+            pass
+
+
+class JobThread(threading.Thread):  # error: CTX206
+    """Runs the callable it is given: whatever context that needs is lost."""
+
+    def __init__(self, job):
+        super().__init__()
+        self.job = job
+
+    def run(self):
+        self.job()
 
 
 # --- correct idioms: never reported -------------------------------------------------
@@ -39,7 +59,7 @@ class ContextUploader(threading.Thread):
         super().start()
 
     def run(self):
-        self._context.run(print)
+        self._context.run(upload_pending)
 
 
 class InitCaptured(threading.Thread):
@@ -48,7 +68,19 @@ class InitCaptured(threading.Thread):
         self.ctx = contextvars.copy_context()
 
     def run(self):
-        self.ctx.run(print)
+        self.ctx.run(upload_pending)
+
+
+class Compressor(threading.Thread):
+    """Free work: files and computation need no request context."""
+
+    def __init__(self, path):
+        super().__init__()
+        self.path = path
+
+    def run(self):
+        with open(self.path, "rb") as source:
+            print(len(source.read()))
 
 
 class NoRunOverride(threading.Thread):
@@ -58,4 +90,4 @@ class NoRunOverride(threading.Thread):
 
 class NotAThread:
     def run(self):
-        pass
+        upload_pending()

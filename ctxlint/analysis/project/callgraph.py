@@ -7,7 +7,8 @@ A call is recorded by what its callee is, as far as this file can tell:
     L:<qualname>        a function or class defined in this file (`Worker.run`, `helper`)
     P:<dotted path>     a name imported into this file (`pkg.render.draw`, `.jobs.run`)
     S:<name>            `self.<name>(...)`: a method of the enclosing class, or an attribute
-    U:<what>            a callable of unknown origin (a parameter, an element, a result)
+    U:<what>            a callable of unknown origin: the function's own parameter
+    O:<qualname>:<name> a parameter of the enclosing function <qualname> (a closure's)
     V:<variable ref>    `<var>.get(...)`: an L:/P: reference to a possible ContextVar
     G:<receiver>        a logging call (`logger.info(...)`)
     A:<reference>       an L:/P:/S: callable only mentioned (an argument, a lambda's call)
@@ -303,6 +304,10 @@ class _FileGraph:
                 if not (self.guarded and path.split(".")[0] in ("flask", "flask_babel")):
                     self._record(scope, f"R:{found[0]}:{found[1]} (`{_short(path)}`)", line)
                 return
+        if isinstance(func, ast.Attribute) and func.attr == "run" and node.args and self._is_context(func.value, scope):
+            runs = self._reference(node.args[0], scope)  # `ctx.run(job)`: `job` runs here
+            if runs is not None and (runs[:2] in ("L:", "P:", "S:", "O:") or runs.startswith(_OWN_PARAMETER)):
+                self._record(scope, runs, line)
         reference = self._reference(func, scope)
         if reference is not None and (not reference.startswith("U:") or reference.startswith(_OWN_PARAMETER)):
             # Of the callables of unknown origin, only the function's own parameters say
@@ -361,7 +366,11 @@ class _FileGraph:
                 if name in frame.params:
                     if name in ("self", "cls"):
                         return None
-                    return f"{_OWN_PARAMETER}`{name}`" if own and not isinstance(frame.node, ast.Lambda) else f"U:`{name}`"
+                    if own and not isinstance(frame.node, ast.Lambda):
+                        return f"{_OWN_PARAMETER}`{name}`"
+                    if not isinstance(frame.node, ast.Lambda):
+                        return f"O:{frame.qualname}:{name}"  # an enclosing function's parameter
+                    return f"U:`{name}`"
                 own = own and isinstance(frame.node, ast.Lambda)
                 if name in frame.locals:
                     return frame.locals[name] if frame.locals[name] is not None else f"U:`{name}`"
@@ -375,12 +384,12 @@ class _FileGraph:
             if isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"):
                 return f"S:{node.attr}"
             base = self._reference(node.value, scope)
-            if base is None or base.startswith(("U:", "S:")):
+            if base is None or base.startswith(("U:", "S:", "O:")):
                 return None  # a method of an object of unknown type
             return f"{base}.{node.attr}"
         if isinstance(node, ast.Call):
             base = self._reference(node.func, scope)
-            return f"{base}()" if base and not base.startswith(("U:", "S:")) else None
+            return f"{base}()" if base and not base.startswith(("U:", "S:", "O:")) else None
         return None
 
     def _path_text(self, node: ast.AST, scope: Optional[_Scope]) -> Optional[str]:
@@ -389,6 +398,14 @@ class _FileGraph:
         if reference is not None and reference.startswith("P:"):
             return canonical(reference[2:])
         return None
+
+    def _is_context(self, node: ast.AST, scope: _Scope) -> bool:
+        """`copy_context()`, or a name like `ctx`/`context`: a `contextvars.Context`."""
+        if isinstance(node, ast.Call):
+            return self._path_text(node.func, scope) == _COPY_CONTEXT
+        if isinstance(node, ast.Name) and node.id not in scope.locals and node.id not in scope.params:
+            return False  # captured before the work was handed over: it runs in the caller's copy
+        return bool(re.search(r"(^|_)(ctx|context)$", _text(node), re.IGNORECASE))
 
     def _is_context_var(self, value: ast.AST, scope: Optional[_Scope]) -> bool:
         return isinstance(value, ast.Call) and self._path_text(value.func, scope) == readers.CONTEXT_VAR_CLASS

@@ -30,7 +30,10 @@ def _version(version: tuple[int, int]) -> str:
 class ThreadWithoutContext(ContextCarryingRule):
     """## What it does
     Reports `threading.Thread(target=f)`, `threading.Timer(t, f)` and
-    `_thread.start_new_thread(f, ...)` where `f` does not run in a copied context.
+    `_thread.start_new_thread(f, ...)` where `f` does not run in a copied context and needs
+    the caller's context: it reads a ContextVar, the current span or Sentry's scope, logs
+    through context-aware logging, or is the caller's own callable. The message names what
+    it reads and the call path to it.
 
     ## Why is this bad?
     On Python 3.9-3.13, and on 3.14 GIL builds, a new thread starts with an *empty*
@@ -45,7 +48,13 @@ class ThreadWithoutContext(ContextCarryingRule):
     fix = "unsafe"
     triggers = ("Thread", "Timer", "start_new")
     example = """
+    import contextvars
     import threading
+
+    request_id = contextvars.ContextVar("request_id", default="-")
+
+    def send_audit_log(entry):
+        print(request_id.get(), entry)
 
     def handle(request):
         threading.Thread(target=send_audit_log, args=(request.id,)).start()
@@ -53,6 +62,11 @@ class ThreadWithoutContext(ContextCarryingRule):
     use_instead = """
     import contextvars
     import threading
+
+    request_id = contextvars.ContextVar("request_id", default="-")
+
+    def send_audit_log(entry):
+        print(request_id.get(), entry)
 
     def handle(request):
         ctx = contextvars.copy_context()
@@ -65,24 +79,36 @@ class ThreadWithoutContext(ContextCarryingRule):
     empty context.
     """
     known_limits = """
-    Preview: measured on real code (benchmarks/PRECISION.md), almost every thread that
-    libraries and services start is a service or helper thread (a flusher, a watcher, a
-    lock-expiry timer, a server thread, a test's helper) whose creator's context does not
-    belong in it; precision there was far below the 90% a default rule needs. A per-request
-    spawn outside a recognised entry point looks exactly like those, so enable the rule
-    (`--preview` or `select = ["CTX201"]`) where threads are started on behalf of requests.
+    How the work is judged (SPEC §3 "Context need", "Hop scope"): the project pass follows
+    the callable's calls through the project (`ctxlint check --verbose` shows the facts).
+    It *needs* the context when it, or a project function it calls, reads a ContextVar,
+    the current span or context, Sentry's scope or a tracing library's stack, calls a
+    traced function or an instrumented client, or logs through logging the project makes
+    context-aware (tables in `ctxlint/semantics/context_readers.py`). Such work is
+    reported unless the hop is start-up code (module level, `main()`, start-up hooks,
+    `__init__`/`start`, a test, a service thread). The caller's own callable is judged by
+    what the project hands over where the function is called (nothing found: reported).
+    Work that calls a callable it was given is reported in per-call code. Work that needs
+    nothing (computation, files, locks, third-party calls) is never reported.
 
-    Not reported outside entry points, as service threads: a thread stored on an object
-    (`self._thread = Thread(...)`, or `t = Thread(...)` later kept in `self._threads`), and a
-    thread whose target, defined in the same file, runs a service loop (`while True:`
-    without `break`, `while self._running:`, `while not stop.is_set():`). Inside an entry
-    point both are still reported. On Python 3.14+ `Thread(context=...)` is accepted
-    (target-version py314). A target `<name>.run` whose receiver is named like a context
-    (`ctx`, `self._context`) is trusted, and so is a target whose body runs its work
-    through such a context (`try: ctx.run(work) finally: ...`). With
-    `ThreadingInstrumentor` and no project ContextVars the finding is dropped, because the
-    instrumentor carries the OpenTelemetry context. `_thread.start_new_thread` is never
-    covered by the instrumentor.
+    Not seen: needs behind dynamic dispatch (a method of an object of unknown type, an
+    element of a table, a generator iterated in the worker); whether the code that calls
+    a per-call hop has any context (a framework callback, a scheduler's thread, dead code
+    is reported like request code). A hop that hands the context over explicitly (an
+    argument read from `context.get_current()`, `get_current_span()`, Sentry's scopes, a
+    `propagate.inject` carrier) is trusted. Sentry's ThreadingIntegration (a project
+    calling `sentry_sdk.init` with its default integrations) carries Sentry's scope into
+    `Thread` and `ThreadPoolExecutor.submit`, `ThreadingInstrumentor` the OpenTelemetry
+    context: work that needs only what they carry is not reported. A service that keeps
+    no context at all (no ContextVar, tracing, Sentry or context-aware logging) is told
+    nothing about callables of unknown origin.
+
+    A thread stored on an object (`self._thread = Thread(...)`, or kept in
+    `self._threads`) and a thread whose target runs a service loop (`while True:` without
+    `break`, `while self._running:`, `while not stop.is_set():` on the object's own flag)
+    are service threads: start-up scope outside entry points. On Python 3.14+
+    `Thread(context=...)` is accepted (target-version py314); before, it is reported as
+    the TypeError it is. `_thread.start_new_thread` is never covered by an integration.
     """
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -94,17 +120,19 @@ class ThreadWithoutContext(ContextCarryingRule):
         if target is None or is_none(target.value) or self.covered(target.value):
             return
         note = ""
+        starter = path.rsplit(".", 1)[-1]
         context_arg = keyword(node, "context")
         if context_arg is not None and path == sem.THREAD_CLASS:
             if self.context.target_version >= sem.THREAD_CONTEXT_PARAMETER_SINCE:
                 return
-            note = (
-                f" (`Thread(context=...)` needs Python 3.14; target-version is "
-                f"{_version(self.context.target_version)})"
+            # the parameter does not exist yet: the thread is never even started
+            reason = (
+                f"`Thread(context=...)` needs Python 3.14 (target-version is "
+                f"{_version(self.context.target_version)}: a TypeError)"
             )
-        starter = path.rsplit(".", 1)[-1]
-        kind = "start_new_thread" if path.startswith("_thread.") else starter
-        reason = self.judge(node, target.value, kind, service=self._service_thread(node, target.value))
+        else:
+            kind = "start_new_thread" if path.startswith("_thread.") else starter
+            reason = self.judge(node, target.value, kind, service=self._service_thread(node, target.value))
         if reason is None:
             return
         function = callable_label(target.value, self.model)

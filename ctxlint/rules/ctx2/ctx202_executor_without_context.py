@@ -20,7 +20,8 @@ class ExecutorWithoutContext(ContextCarryingRule):
     """## What it does
     Reports `.submit(f, ...)` and `.map(f, ...)` on a `concurrent.futures.ThreadPoolExecutor`
     (bound by constructor, `with ... as`, a `self.` attribute or an annotation) when `f`
-    does not run in a copied context.
+    does not run in a copied context and needs the caller's context (a ContextVar, the
+    current span, Sentry's scope, context-aware logging, or the caller's own callable).
 
     ## Why is this bad?
     Pool threads never receive the submitter's context: `f` runs in the worker thread's own
@@ -36,6 +37,13 @@ class ExecutorWithoutContext(ContextCarryingRule):
     requires = (("submit", "map"),)
     example = """
     from concurrent.futures import ThreadPoolExecutor
+    from opentelemetry import trace
+
+    tracer = trace.get_tracer(__name__)
+
+    def render(request):
+        with tracer.start_as_current_span("render"):
+            return request.body
 
     def handle(request):
         with ThreadPoolExecutor() as pool:
@@ -44,6 +52,13 @@ class ExecutorWithoutContext(ContextCarryingRule):
     use_instead = """
     import contextvars
     from concurrent.futures import ThreadPoolExecutor
+    from opentelemetry import trace
+
+    tracer = trace.get_tracer(__name__)
+
+    def render(request):
+        with tracer.start_as_current_span("render"):
+            return request.body
 
     def handle(request):
         with ThreadPoolExecutor() as pool:
@@ -55,14 +70,33 @@ class ExecutorWithoutContext(ContextCarryingRule):
     two threads at once), so rewrite it as one `submit` per item.
     """
     known_limits = """
-    Preview: measured on real code (benchmarks/PRECISION.md), most submissions to thread
-    pools in libraries and services are tests, flushes, start-up probes and dispatch loops
-    whose context does not matter; precision was far below the 90% a default rule needs.
-    Enable it (`--preview` or `select = ["CTX202"]`) where pools run request work.
+    How the work is judged (SPEC §3 "Context need", "Hop scope"): the project pass follows
+    the callable's calls through the project (`ctxlint check --verbose` shows the facts).
+    It *needs* the context when it, or a project function it calls, reads a ContextVar,
+    the current span or context, Sentry's scope or a tracing library's stack, calls a
+    traced function or an instrumented client, or logs through logging the project makes
+    context-aware (tables in `ctxlint/semantics/context_readers.py`). Such work is
+    reported unless the hop is start-up code (module level, `main()`, start-up hooks,
+    `__init__`/`start`, a test, a service thread). The caller's own callable is judged by
+    what the project hands over where the function is called (nothing found: reported).
+    Work that calls a callable it was given is reported in per-call code. Work that needs
+    nothing (computation, files, locks, third-party calls) is never reported.
 
-    Only receivers known to be a `ThreadPoolExecutor` are checked; an executor passed in
-    without an annotation is not. `ProcessPoolExecutor` is out of scope (CTX205). With
-    `ThreadingInstrumentor` and no project ContextVars the finding is dropped.
+    Not seen: needs behind dynamic dispatch (a method of an object of unknown type, an
+    element of a table, a generator iterated in the worker); whether the code that calls
+    a per-call hop has any context (a framework callback, a scheduler's thread, dead code
+    is reported like request code). A hop that hands the context over explicitly (an
+    argument read from `context.get_current()`, `get_current_span()`, Sentry's scopes, a
+    `propagate.inject` carrier) is trusted. Sentry's ThreadingIntegration (a project
+    calling `sentry_sdk.init` with its default integrations) carries Sentry's scope into
+    `Thread` and `ThreadPoolExecutor.submit`, `ThreadingInstrumentor` the OpenTelemetry
+    context: work that needs only what they carry is not reported. A service that keeps
+    no context at all (no ContextVar, tracing, Sentry or context-aware logging) is told
+    nothing about callables of unknown origin.
+
+    Only receivers known to be a `ThreadPoolExecutor` are checked (constructor, `with`,
+    `self.` attribute, annotation); an executor of unknown type passed in is not.
+    `ProcessPoolExecutor` is CTX205's.
     """
 
     def visit_Call(self, node: cst.Call) -> None:

@@ -17,8 +17,10 @@ from ctxlint.semantics import concurrency as sem
 
 class RunInExecutorWithoutContext(ContextCarryingRule):
     """## What it does
-    Reports `loop.run_in_executor(executor, f, ...)` with the default (`None`) or a thread
-    pool executor when `f` does not run in a copied context.
+    Reports `loop.run_in_executor(executor, f, ...)` when `f` does not run in a copied
+    context and needs the caller's context (a ContextVar, the current span, Sentry's scope,
+    context-aware logging, or the caller's own callable). Any executor counts but a process
+    pool and the project's own context-propagating executors.
 
     ## Why is this bad?
     `run_in_executor` is `executor.submit(f)` underneath: the worker thread does not see
@@ -34,12 +36,24 @@ class RunInExecutorWithoutContext(ContextCarryingRule):
     example = """
     import asyncio
 
+    import sentry_sdk
+
+    def render(request):
+        sentry_sdk.add_breadcrumb(message="rendering")
+        return request.body
+
     async def handle(request):
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(None, render, request)
     """
     use_instead = """
     import asyncio
+
+    import sentry_sdk
+
+    def render(request):
+        sentry_sdk.add_breadcrumb(message="rendering")
+        return request.body
 
     async def handle(request):
         return await asyncio.to_thread(render, request)
@@ -50,14 +64,34 @@ class RunInExecutorWithoutContext(ContextCarryingRule):
     before `f`.
     """
     known_limits = """
-    Preview: measured on real code (benchmarks/PRECISION.md), most `run_in_executor` calls
-    in libraries and services offload file, DNS, authentication or test work whose context
-    does not matter; precision was far below the 90% a default rule needs. Enable it
-    (`--preview` or `select = ["CTX203"]`) where request work is offloaded.
+    How the work is judged (SPEC §3 "Context need", "Hop scope"): the project pass follows
+    the callable's calls through the project (`ctxlint check --verbose` shows the facts).
+    It *needs* the context when it, or a project function it calls, reads a ContextVar,
+    the current span or context, Sentry's scope or a tracing library's stack, calls a
+    traced function or an instrumented client, or logs through logging the project makes
+    context-aware (tables in `ctxlint/semantics/context_readers.py`). Such work is
+    reported unless the hop is start-up code (module level, `main()`, start-up hooks,
+    `__init__`/`start`, a test, a service thread). The caller's own callable is judged by
+    what the project hands over where the function is called (nothing found: reported).
+    Work that calls a callable it was given is reported in per-call code. Work that needs
+    nothing (computation, files, locks, third-party calls) is never reported.
 
-    Only the default executor (`None`) and executors known to be a `ThreadPoolExecutor`
-    are checked: an executor passed in from elsewhere may be a process pool, or a custom
-    executor that copies the context itself.
+    Not seen: needs behind dynamic dispatch (a method of an object of unknown type, an
+    element of a table, a generator iterated in the worker); whether the code that calls
+    a per-call hop has any context (a framework callback, a scheduler's thread, dead code
+    is reported like request code). A hop that hands the context over explicitly (an
+    argument read from `context.get_current()`, `get_current_span()`, Sentry's scopes, a
+    `propagate.inject` carrier) is trusted. Sentry's ThreadingIntegration (a project
+    calling `sentry_sdk.init` with its default integrations) carries Sentry's scope into
+    `Thread` and `ThreadPoolExecutor.submit`, `ThreadingInstrumentor` the OpenTelemetry
+    context: work that needs only what they carry is not reported. A service that keeps
+    no context at all (no ContextVar, tracing, Sentry or context-aware logging) is told
+    nothing about callables of unknown origin.
+
+    An executor that is a parameter of no declared type is the caller's choice (it may
+    copy the context, as langchain's `ContextThreadPoolExecutor` does): not judged. A
+    project executor whose methods call `copy_context()`, or one named in
+    `context-executors`, is trusted.
     """
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -74,6 +108,8 @@ class RunInExecutorWithoutContext(ContextCarryingRule):
                 return
             if copying_executor(executor.value, self.context) is not None:
                 return
+            if self._callers_executor(executor.value):
+                return
         if self.covered(function.value):
             return
         reason = self.judge(node, function.value, "run_in_executor")
@@ -88,6 +124,14 @@ class RunInExecutorWithoutContext(ContextCarryingRule):
             f"`{source(func)}` runs `{name}` in a pool thread without the caller's context, but {reason}; {remedy}"
         )
         self.report(node, message, fix=self._fix(node, executor, function))
+
+    def _callers_executor(self, node: cst.BaseExpression) -> bool:
+        """An executor the caller passed in, of no declared type: the caller chooses it and
+        may well give one that copies the context (langchain's `ContextThreadPoolExecutor`)."""
+        if not isinstance(node, cst.Name):
+            return False
+        binding = self.model.lookup(node.value)
+        return binding is not None and isinstance(binding.node, cst.Param) and binding.path is None
 
     def _fix(self, node: cst.Call, executor: cst.Arg, function: cst.Arg) -> Replacement:
         awaited = isinstance(self.model.parent, cst.Await)

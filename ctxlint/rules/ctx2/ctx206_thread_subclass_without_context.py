@@ -23,8 +23,10 @@ from ctxlint.semantics import concurrency as sem
 
 class ThreadSubclassWithoutContext(Rule):
     """## What it does
-    Reports a `threading.Thread` subclass that overrides `run()` but never captures a
-    context with `contextvars.copy_context()` in `__init__` or `start()`.
+    Reports a `threading.Thread` subclass that overrides `run()` and never captures a
+    context with `contextvars.copy_context()` in `__init__` or `start()`, when `run()`
+    needs the caller's context (a ContextVar, the current span, context-aware logging) or
+    runs a callable the object was given.
 
     ## Why is this bad?
     `run()` executes in the new thread, which starts with an empty context, so request
@@ -38,7 +40,13 @@ class ThreadSubclassWithoutContext(Rule):
     triggers = ("Thread",)
     requires = (("run",),)
     example = """
+    import contextvars
     import threading
+
+    tenant = contextvars.ContextVar("tenant")
+
+    def upload_pending():
+        print("uploading for", tenant.get())
 
     class Uploader(threading.Thread):
         def run(self):
@@ -47,6 +55,11 @@ class ThreadSubclassWithoutContext(Rule):
     use_instead = """
     import contextvars
     import threading
+
+    tenant = contextvars.ContextVar("tenant")
+
+    def upload_pending():
+        print("uploading for", tenant.get())
 
     class Uploader(threading.Thread):
         def start(self):
@@ -58,7 +71,12 @@ class ThreadSubclassWithoutContext(Rule):
     """
     known_limits = """
     A `copy_context()` inside `run()` does not count: it runs in the new thread and copies
-    that thread's empty context.
+    that thread's empty context. `run()` is judged like the work of CTX201 (the project
+    pass follows its calls); a `run()` that is a service loop serves no caller and is not
+    reported. `ThreadingInstrumentor` never reaches an overridden `run`; Sentry's
+    ThreadingIntegration forks Sentry's scope at `start()`, so a `run()` needing only that
+    is not reported. A callable the object was given is judged by what the project's
+    constructions hand over.
     """
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
