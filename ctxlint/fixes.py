@@ -121,6 +121,31 @@ def add_imports(module: cst.Module, names: Sequence[str]) -> cst.Module:
     return module.with_changes(body=body)
 
 
+def add_helpers(module: cst.Module, helpers: Sequence[str]) -> cst.Module:
+    """`module` with each helper function (source text) it does not define yet, after the
+    imports at its top."""
+    defined = {statement.name.value for statement in module.body if isinstance(statement, cst.FunctionDef)}
+    body = list(module.body)
+    position = _insertion_index(module)
+    while position < len(body) and _is_import(body[position]):
+        position += 1
+    added = False
+    for source in dict.fromkeys(helpers):
+        function = cst.parse_statement(source, config=module.config_for_parsing)
+        if not isinstance(function, cst.FunctionDef) or function.name.value in defined:
+            continue
+        defined.add(function.name.value)
+        blank = cst.EmptyLine(whitespace=cst.SimpleWhitespace(""))
+        body.insert(position, function.with_changes(leading_lines=(blank, blank)))
+        position += 1
+        added = True
+    if added and position < len(body):
+        following = body[position]
+        missing = 2 - sum(1 for line in following.leading_lines[:2] if line.comment is None)
+        body[position] = following.with_changes(leading_lines=(*[cst.EmptyLine()] * max(missing, 0), *following.leading_lines))
+    return module.with_changes(body=body)
+
+
 def _is_import(statement: cst.BaseStatement) -> bool:
     return isinstance(statement, cst.SimpleStatementLine) and any(
         isinstance(small, (cst.Import, cst.ImportFrom)) for small in statement.body
@@ -163,6 +188,7 @@ def apply_fixes(module: cst.Module, fixes: Sequence[Replacement]) -> tuple[Optio
     try:
         updated = module.visit(_Replacer(chosen, _paths_to(module, set(chosen))))
         updated = add_imports(updated, [name for fix in chosen.values() for name in fix.imports])
+        updated = add_helpers(updated, [helper for fix in chosen.values() for helper in fix.helpers])
         code = updated.code
         cst.parse_module(code)
     except Exception as exc:  # a fix that cannot be rendered or re-parsed is dropped

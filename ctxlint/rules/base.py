@@ -37,6 +37,9 @@ class Replacement:
     applicability: str  # "safe" | "unsafe"
     title: str
     imports: tuple[str, ...] = ()
+    # Module-level functions the new code calls, as source: each is added after the
+    # imports unless the module already defines a function of that name.
+    helpers: tuple[str, ...] = ()
 
 
 @dataclass

@@ -17,6 +17,8 @@ THREAD_CLASS = "threading.Thread"
 THREAD_POOL = "concurrent.futures.ThreadPoolExecutor"
 PROCESS_POOL = "concurrent.futures.ProcessPoolExecutor"
 EXECUTOR_METHODS = frozenset({"submit", "map"})
+# Methods that hand work over (a project wrapper of that name is a hop, not a carrier).
+HOP_METHODS = frozenset({"submit", "map", "run_in_executor", "start", "run"})
 
 # Receivers of `.run_in_executor` (any receiver is accepted: the name is asyncio's).
 LOOP_GETTERS = frozenset(

@@ -59,6 +59,7 @@ class FileFacts:
     hook_registrations: list[list] = field(default_factory=list)
     used: list[str] = field(default_factory=list)
     sentry_init: Optional[int] = None  # line of a `sentry_sdk.init(...)` keeping its default integrations
+    imports_sentry: Optional[int] = None  # line of an `import sentry_sdk`
     # The file may hand work to a thread, pool or process, or sets up logging: the call
     # graph starts from such files (`callgraph.py`; computed when first needed).
     hops: bool = False
@@ -90,6 +91,9 @@ class ProjectFacts:
     # Where `sentry_sdk.init` keeps its default ThreadingIntegration, which forks Sentry's
     # scopes into threads and pool workers.
     sentry_threading: Optional[str] = None
+    # Where the project uses Sentry: its scopes live in ContextVars, so a copied context
+    # shares them with the caller (a fix must fork them).
+    sentry: Optional[str] = None
     # What project functions need from the context, and the call graphs of the modules
     # the hops reach (to resolve a hop's work to a project function).
     flow: ContextFlow = field(default_factory=ContextFlow, compare=False, repr=False)

@@ -72,6 +72,9 @@ class InventoryScan:
     # ------------------------------------------------------------ names
 
     def _import(self, node: ast.AST) -> None:
+        names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+        if any(name.split(".")[0] == "sentry_sdk" for name in names) and self.facts.imports_sentry is None:
+            self.facts.imports_sentry = node.lineno
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.name.split(".")[0] == "opentelemetry":

@@ -300,6 +300,8 @@ def merge_facts(files: Iterable[tuple[str, FileFacts]], settings: Settings) -> P
             )
         if file_facts.provider_set is not None:
             provider_places.append(f"{relative}:{file_facts.provider_set}")
+        if file_facts.imports_sentry is not None and facts.sentry is None:
+            facts.sentry = f"{relative}:{file_facts.imports_sentry}"
         if file_facts.sentry_init is not None and facts.sentry_threading is None:
             facts.sentry_threading = f"{relative}:{file_facts.sentry_init}"
         if file_facts.auto_instrumentation is not None and facts.auto_instrumentation is None:

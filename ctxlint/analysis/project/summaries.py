@@ -522,6 +522,22 @@ class ContextFlow:
             for reference, _line in function["calls"]
         )
 
+    def copying_classes(self) -> list[str]:
+        """The project's own classes with a method that calls `copy_context()` (its
+        context-propagating executors and threads), as `Name (path:line)`."""
+        found = []
+        for module in self.modules.values():
+            for cls, info in module.graph["classes"].items():
+                prefix = f"{cls}."
+                if any(
+                    reference == f"P:{COPY_CONTEXT}"
+                    for qualname, function in module.graph["functions"].items()
+                    if qualname.startswith(prefix) and qualname.count(".") == cls.count(".") + 1
+                    for reference, _line in function["calls"]
+                ):
+                    found.append(f"{cls.rsplit('.', 1)[-1]} ({module.path}:{info['line']})")
+        return sorted(found)
+
     def symbols(self) -> list[str]:
         """Every function id the graphs define (the result cache's key includes them)."""
         return sorted(f"{name}.{q}" for name, module in self.modules.items() for q in module.graph["functions"])

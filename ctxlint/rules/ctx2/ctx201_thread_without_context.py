@@ -143,7 +143,7 @@ class ThreadWithoutContext(ContextCarryingRule):
             remedy = f"pass `contextvars.copy_context().run` as the function and `args=({function}{rest})`"
         else:
             remedy = f"call `{starter}(contextvars.copy_context().run, ({function}{rest}))`"
-        message = f"`{starter}` runs `{function}` with an empty context, but {reason}; {remedy}{note}"
+        message = f"`{starter}` runs `{function}` with an empty context, but {reason}; {remedy}{note}{self.remedy_note()}"
         self.report(node, message, fix=self._fix(node, path, target))
 
     def _service_thread(self, node: cst.Call, target: cst.BaseExpression) -> bool:
@@ -181,8 +181,9 @@ class ThreadWithoutContext(ContextCarryingRule):
             return None
         if target.keyword is None and path == sem.THREAD_CLASS:
             return None  # positional `group, target` calls are rare; leave them to a human
-        run, imports = self.copy_context_run()
-        packed = _prepend_to_args(target.value, args_arg.value if args_arg else None)
+        runner = self.context_runner()
+        run, *helpers = runner.callables
+        packed = _prepend_to_args((*helpers, target.value), args_arg.value if args_arg else None)
         new_args = []
         for arg in node.args:
             if arg is target:
@@ -198,7 +199,8 @@ class ThreadWithoutContext(ContextCarryingRule):
             node.with_changes(args=new_args),
             "unsafe",
             "Run the target in `contextvars.copy_context()`",
-            imports,
+            runner.imports,
+            runner.helpers,
         )
 
 _CONTAINER_ADDERS = frozenset({"add", "append", "appendleft", "insert", "setdefault"})
@@ -273,14 +275,14 @@ def _has_arguments(node: cst.Call, path: str) -> bool:
 
 _EQUAL = cst.AssignEqual(cst.SimpleWhitespace(""), cst.SimpleWhitespace(""))
 
-def _prepend_to_args(function: cst.BaseExpression, args: Optional[cst.BaseExpression]) -> cst.BaseExpression:
-    """`(f, *args)` as a tuple expression (literal elements spliced in)."""
-    first = cst.Element(function)
-    if args is None:
-        return cst.Tuple([first.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace("")))])
+def _prepend_to_args(callables: tuple[cst.BaseExpression, ...], args: Optional[cst.BaseExpression]) -> cst.BaseExpression:
+    """`(helper, f, *args)` as a tuple expression (literal elements spliced in)."""
+    first = [cst.Element(callable_) for callable_ in callables]
+    if args is None or (isinstance(args, (cst.Tuple, cst.List)) and not args.elements):
+        if len(first) == 1:
+            return cst.Tuple([first[0].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace("")))])
+        return cst.Tuple(first)
     if isinstance(args, (cst.Tuple, cst.List)):
         rest = [e.with_changes(comma=cst.MaybeSentinel.DEFAULT) for e in args.elements]
-        if rest:
-            return cst.Tuple([first, *rest])
-        return _prepend_to_args(function, None)
-    return cst.Tuple([first, cst.StarredElement(args)])
+        return cst.Tuple([*first, *rest])
+    return cst.Tuple([*first, cst.StarredElement(args)])

@@ -119,15 +119,18 @@ class ExecutorWithoutContext(ContextCarryingRule):
         if method == "submit":
             message = (
                 f"`{receiver}.submit` runs `{function}` in a pool thread without the caller's context, but "
-                f"{reason}; submit `contextvars.copy_context().run, {function}` instead"
+                f"{reason}; submit `contextvars.copy_context().run, {function}` instead{self.remedy_note()}"
             )
-            run, imports = self.copy_context_run()
-            fixed = node.with_changes(args=[cst.Arg(run), *node.args])
-            fix = Replacement(node, fixed, "unsafe", "Submit through `contextvars.copy_context().run`", imports)
+            runner = self.context_runner()
+            fixed = node.with_changes(args=[*(cst.Arg(c) for c in runner.callables), *node.args])
+            fix = Replacement(
+                node, fixed, "unsafe", "Submit through `contextvars.copy_context().run`", runner.imports, runner.helpers
+            )
         else:
             message = (
                 f"`{receiver}.map` runs `{function}` in pool threads without the caller's context, but "
                 f"{reason}; use one `submit(contextvars.copy_context().run, {function}, item)` per item"
+                f"{self.remedy_note()}"
             )
             fix = None
         self.report(node, message, fix=fix)

@@ -122,6 +122,7 @@ class RunInExecutorWithoutContext(ContextCarryingRule):
             remedy = f"use `await asyncio.to_thread({name}{rest})` or {remedy}"
         message = (
             f"`{source(func)}` runs `{name}` in a pool thread without the caller's context, but {reason}; {remedy}"
+            f"{self.remedy_note()}"
         )
         self.report(node, message, fix=self._fix(node, executor, function))
 
@@ -136,16 +137,24 @@ class RunInExecutorWithoutContext(ContextCarryingRule):
     def _fix(self, node: cst.Call, executor: cst.Arg, function: cst.Arg) -> Replacement:
         awaited = isinstance(self.model.parent, cst.Await)
         rest = [arg for arg in node.args if arg is not executor]
+        runner = self.context_runner()
         if is_none(executor.value) and awaited and all(a.keyword is None for a in rest):
+            # `to_thread` copies the context itself; only the Sentry helper (if any) is added
             asyncio_name, imports = self.module_reference("asyncio")
-            fixed = cst.Call(cst.parse_expression(f"{asyncio_name}.to_thread"), args=rest)
-            return Replacement(node, fixed, "unsafe", "Use `asyncio.to_thread`", imports)
-        run, imports = self.copy_context_run()
+            helpers = [cst.Arg(c) for c in runner.callables[1:]]
+            fixed = cst.Call(cst.parse_expression(f"{asyncio_name}.to_thread"), args=[*helpers, *rest])
+            extra = tuple(name for name in runner.imports if name != "contextvars")
+            return Replacement(node, fixed, "unsafe", "Use `asyncio.to_thread`", imports + extra, runner.helpers)
         new_args = []
         for arg in node.args:
             if arg is function:
-                new_args.append(cst.Arg(run))
+                new_args.extend(cst.Arg(c) for c in runner.callables)
             new_args.append(arg)
         return Replacement(
-            node, node.with_changes(args=new_args), "unsafe", "Run through `contextvars.copy_context().run`", imports
+            node,
+            node.with_changes(args=new_args),
+            "unsafe",
+            "Run through `contextvars.copy_context().run`",
+            runner.imports,
+            runner.helpers,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Optional
 
 import libcst as cst
@@ -65,8 +66,57 @@ class ContextCarryingRule(Rule):
         name, imports = self.module_reference("contextvars")
         return cst.parse_expression(f"{name}.copy_context().run"), imports
 
+    def remedy_note(self) -> str:
+        """What a message adds to its remedy: the project's own context carriers, and that
+        Sentry's scopes must be forked in a project that uses Sentry."""
+        facts = self.context.facts
+        notes = []
+        carriers = [f"`{name}`" for name in sorted(facts.context_wrappers) if name not in sem.HOP_METHODS]
+        carriers += [f"`{name.split(' (')[0]}` ({name.split(' (')[1]}" for name in facts.flow.copying_classes()]
+        carriers += [f"`{name}`" for name in self.context.settings.context_executors]
+        if carriers:
+            notes.append(f"or use the project's {', '.join(carriers[:3])}")
+        if facts.sentry is not None:
+            notes.append(f"and fork Sentry's scopes in the worker (the fix adds `{SENTRY_HELPER}`)")
+        return "".join(f"; {note}" for note in notes)
+
+    def context_runner(self) -> ContextRunner:
+        """What a fix puts before the work so that it runs in a copy of the caller's
+        context. In a project that uses Sentry a copy alone would share the caller's Sentry
+        scopes with the worker (its spans would become the caller's current span), so the
+        work also runs through a helper that forks them (verified with sentry-sdk 2.76)."""
+        run, imports = self.copy_context_run()
+        if self.context.facts.sentry is None:
+            return ContextRunner((run,), imports, ())
+        sentry, sentry_imports = self.module_reference("sentry_sdk")
+        helper = cst.Name(SENTRY_HELPER)
+        return ContextRunner((run, helper), imports + sentry_imports, (sentry_helper_source(sentry),))
+
     def covered(self, callable_node: cst.CSTNode) -> bool:
         return runs_in_copied_context(callable_node, self.model, self.context.facts)
+
+
+@dataclass(frozen=True)
+class ContextRunner:
+    """Callables a fix puts before the work (`copy_context().run`, the Sentry helper), the
+    imports they need and the helper functions to add to the module."""
+
+    callables: tuple[cst.BaseExpression, ...]
+    imports: tuple[str, ...]
+    helpers: tuple[str, ...]
+
+
+SENTRY_HELPER = "_run_in_forked_sentry_scopes"
+
+
+def sentry_helper_source(sentry: str) -> str:
+    return (
+        f"def {SENTRY_HELPER}(function, /, *args, **kwargs):\n"
+        f"    # Added by ctxlint: a copied context shares the caller's Sentry scopes; forking\n"
+        f"    # them keeps the worker's spans and tags its own.\n"
+        f"    with {sentry}.isolation_scope(), {sentry}.new_scope():\n"
+        f"        return function(*args, **kwargs)\n"
+    )
 
 
 # The part a message names first: the one no integration can ever carry.

@@ -1,0 +1,141 @@
+"""The context-flow analysis behind CTX201-CTX203 and CTX206: what the work needs, why a
+finding says so, and fixes that keep Sentry's scopes apart (with the real sentry-sdk)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import TESTDATA, run_ctxlint, run_json, script
+
+pytest.importorskip("sentry_sdk")
+
+
+def findings_of(project: str) -> dict[int, str]:
+    found = run_json(".", cwd=TESTDATA / "projects" / project)
+    return {finding["line"]: finding["message"] for finding in found}
+
+
+def test_messages_name_what_the_work_needs_and_the_path_to_it() -> None:
+    messages = findings_of("context_flow")
+    assert "`render_receipt` reads ContextVar `request_id` (via `render_receipt` → `format_line` → `current_request`, shop/context.py:11)" in messages[49]
+    assert "`write_audit` logs through structlog, which merges context variables into every event" in messages[50]
+    assert "`summarise` is decorated with langfuse `@observe`" in messages[51]
+    assert "`callback` is your caller's callable" in messages[45]
+    # the project's own context-propagating executor is offered as the remedy
+    assert all("or use the project's `ContextExecutor` (shop/pools.py:5)" in message for message in messages.values())
+    # free work, an explicit carrier and the project's copying executor are not reported
+    assert sorted(messages) == [45, 49, 50, 51]
+
+
+def test_sentry_integration_carries_only_sentrys_scope() -> None:
+    messages = findings_of("context_flow_sentry")
+    assert sorted(messages) == [24]
+    assert "reads ContextVar `tenant`" in messages[24]
+    assert "Sentry's ThreadingIntegration (api/app.py:7) carries only Sentry's scope" in messages[24]
+    assert "fork Sentry's scopes in the worker (the fix adds `_run_in_forked_sentry_scopes`)" in messages[24]
+
+
+def test_single_file_runs_see_the_call_graph_of_the_whole_project(tmp_path: Path) -> None:
+    project = tmp_path / "context_flow"
+    shutil.copytree(TESTDATA / "projects" / "context_flow", project)
+    whole = run_json(".", cwd=project)
+    alone = run_json("shop/service.py", cwd=project)
+    assert [(f["line"], f["message"]) for f in alone] == [(f["line"], f["message"]) for f in whole]
+    source = (project / "shop" / "service.py").read_bytes()
+    stdin = run_ctxlint(
+        "check", "--output-format", "json", "--no-cache", "--stdin-filename", "shop/service.py", cwd=project, stdin=source
+    )
+    assert [(f["line"], f["message"]) for f in json.loads(stdin.stdout)] == [(f["line"], f["message"]) for f in whole]
+    flake8 = subprocess.run(
+        [script("flake8"), "--select", "CTX", "shop/service.py"], cwd=project, capture_output=True, text=True
+    )
+    assert sorted(int(line.split(":")[1]) for line in flake8.stdout.splitlines()) == [f["line"] for f in whole]
+
+
+RUNTIME = '''
+import contextvars
+import json
+from concurrent.futures import ThreadPoolExecutor
+
+import sentry_sdk
+
+sentry_sdk.init(dsn="https://key@localhost:1/1", traces_sample_rate=1.0, transport=lambda envelope: None)
+request_id = contextvars.ContextVar("request_id", default="-")
+seen = {}
+probe = {}
+
+
+@sentry_sdk.trace
+def render():
+    worker_span = sentry_sdk.get_current_span()
+    seen["worker_trace"] = worker_span.trace_id
+    seen["worker_request_id"] = request_id.get()
+    # the caller's current span, read in the caller's own context while the worker runs
+    seen["caller_span_is_workers"] = probe["caller"].run(sentry_sdk.get_current_span) is worker_span
+
+
+def handle():
+    with sentry_sdk.start_transaction(name="checkout"):
+        request_id.set("req-7")
+        caller_span = sentry_sdk.get_current_span()
+        probe["caller"] = contextvars.copy_context()
+        with ThreadPoolExecutor() as pool:
+            pool.submit(render).result()
+        seen["caller_trace"] = caller_span.trace_id
+        seen["caller_span_unchanged"] = sentry_sdk.get_current_span() is caller_span
+
+
+handle()
+print(json.dumps(seen))
+'''
+
+
+def run_program(path: Path) -> dict:
+    completed = subprocess.run([sys.executable, path.name], cwd=path.parent, capture_output=True, text=True, timeout=120)
+    assert completed.returncode == 0, completed.stderr
+    return json.loads(completed.stdout.splitlines()[-1])
+
+
+def test_the_sentry_fix_forks_the_scopes_and_carries_the_context(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.ctxlint]\n", encoding="utf-8")
+    program = tmp_path / "checkout.py"
+    program.write_text(textwrap.dedent(RUNTIME), encoding="utf-8")
+
+    before = run_program(program)
+    # the ThreadingIntegration carries Sentry's trace, not the ContextVar
+    assert before["worker_trace"] == before["caller_trace"]
+    assert before["worker_request_id"] == "-"
+
+    found = run_json(".", cwd=tmp_path)
+    assert [f["code"] for f in found] == ["CTX202"]
+    fixed = run_ctxlint("check", "--no-cache", "--fix", "--unsafe-fixes", ".", cwd=tmp_path)
+    assert fixed.returncode == 0, fixed.stdout.decode() + fixed.stderr.decode()
+    assert "_run_in_forked_sentry_scopes" in program.read_text(encoding="utf-8")
+
+    after = run_program(program)
+    assert after["worker_request_id"] == "req-7"
+    assert after["worker_trace"] == after["caller_trace"]
+    assert after["caller_span_is_workers"] is False
+    assert after["caller_span_unchanged"] is True
+
+
+def test_a_copied_context_alone_shares_the_callers_sentry_scopes(tmp_path: Path) -> None:
+    """Why the plain fix is not offered in a Sentry project (sentry-sdk 2.x)."""
+    program = tmp_path / "shared.py"
+    program.write_text(
+        textwrap.dedent(RUNTIME).replace(
+            "pool.submit(render)",
+            "pool.submit(contextvars.copy_context().run, render)",
+        ),
+        encoding="utf-8",
+    )
+    seen = run_program(program)
+    assert seen["worker_request_id"] == "req-7"
+    assert seen["caller_span_is_workers"] is True
