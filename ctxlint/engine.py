@@ -31,7 +31,7 @@ import libcst as cst
 from libcst._nodes.base import CSTNode
 
 from ctxlint.analysis.project import ProjectFacts
-from ctxlint.findings import Finding, Fix, Location, RelatedLocation
+from ctxlint.findings import Finding, Fix, Location, Place, RelatedLocation
 from ctxlint.gate import CodeIndex, gate
 from ctxlint.noqa import is_suppressed, logical_line_text
 from ctxlint.positions import Spans
@@ -214,7 +214,7 @@ def _lint_module(
             result.findings.append(module.finding(filename))
         return result
     reports, errors = run_rules(module, rules, filename, settings, facts, relative_path)
-    reported = _to_findings(module, source.text, reports, filename, codes, apply_noqa)
+    reported = _to_findings(module, source.text, reports, filename, codes, apply_noqa, relative_path)
     result.findings = [finding for finding, _report in reported]
     for rule_name, exc in errors:
         if INTERNAL_ERROR in codes:
@@ -387,14 +387,14 @@ def run_rules(
 
 
 def _to_findings(
-    module, text: str, reports: list[Report], filename: str, codes, apply_noqa: bool = True
+    module, text: str, reports: list[Report], filename: str, codes, apply_noqa: bool = True, relative_path: str = ""
 ) -> list[tuple[Finding, Report]]:
     """Positions for the reports that survive `# noqa` (computed only when there are any)."""
     reports = [r for r in reports if r.rule.code in codes]
     if not reports:
         return []
     wanted = [r.node for r in reports]
-    wanted.extend(node for r in reports for node, _message in r.related)
+    wanted.extend(node for r in reports for node, _message in r.related if not isinstance(node, Place))
     spans = Spans(module, wanted)
     # flake8's noqa regex needs a hash, one space and "noqa": a file without that text
     # suppresses nothing, so the (pure Python, slow) tokenizer pass is skipped.
@@ -415,7 +415,7 @@ def _to_findings(
             message=report.message,
             filename=filename,
             location=location,
-            related=tuple(RelatedLocation(_location(spans.range(node)), message) for node, message in report.related),
+            related=tuple(_related(spans, place, message, relative_path, filename) for place, message in report.related),
             fix=fix,
             noqa_lines=noqa_lines,
         )
@@ -424,6 +424,18 @@ def _to_findings(
 
 
 _NOQA_HINT = re.compile(r"# noqa", re.IGNORECASE)
+
+
+def _related(spans: Spans, place, message: str, relative_path: str, filename: str) -> RelatedLocation:
+    """A related location: a node of this file, or a line of another file of the project
+    (named like the finding's own file: `filename` is `relative_path` as given)."""
+    if not isinstance(place, Place):
+        return RelatedLocation(_location(spans.range(place)), message)
+    where = Location(place.line, 1, place.line, 1)
+    if place.path == relative_path:
+        return RelatedLocation(where, message)
+    prefix = filename[: len(filename) - len(relative_path)] if filename.endswith(relative_path) else ""
+    return RelatedLocation(where, message, prefix + place.path)
 
 
 def _location(code_range) -> Location:

@@ -17,9 +17,19 @@ class Location:
 
 
 @dataclass(frozen=True)
+class Place:
+    """A line of a file of the project (a step of a call path a rule reports), relative to
+    the project root; the engine turns it into a related location."""
+
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
 class RelatedLocation:
     location: Location
     message: str
+    filename: Optional[str] = None  # another file (as given/relative); None: the finding's own
 
 
 @dataclass(frozen=True)
@@ -70,6 +80,7 @@ class Finding:
             },
             "related": [
                 {
+                    "filename": r.filename or self.filename,
                     "message": r.message,
                     "line": r.location.line,
                     "column": r.location.column,
@@ -93,7 +104,10 @@ class Finding:
             message=data["message"],
             filename=data["filename"],
             location=loc(data),
-            related=tuple(RelatedLocation(loc(r), r["message"]) for r in data.get("related", ())),
+            related=tuple(
+                RelatedLocation(loc(r), r["message"], r.get("filename") if r.get("filename") != data["filename"] else None)
+                for r in data.get("related", ())
+            ),
             fix=None if fix is None else Fix(fix["applicability"], fix["message"], fix.get("diff", "")),
             noqa_lines=tuple(data.get("noqa_lines", ())),
         )

@@ -27,6 +27,7 @@ from ctxlint.analysis.project.summaries import (
 )
 from ctxlint.analysis.syntax import keyword, positional, source
 from ctxlint.analysis.walker import iter_descendants
+from ctxlint.findings import Place
 from ctxlint.semantics import concurrency as sem
 from ctxlint.semantics import context_readers as readers
 from ctxlint.semantics import entrypoints as entrypoint_table
@@ -402,6 +403,25 @@ def because(use: Use, label: str) -> str:
     if via:
         return f"{subject} {use.what} (via {via}{where})"
     return f"{subject} {use.what}" + (f" ({use.where})" if use.where else "")
+
+
+def path_places(use: Use, flow) -> list[tuple[Place, str]]:
+    """Related locations for a finding: each function of the call path, then the use."""
+    places = []
+    steps = [step for step in use.path if not step.startswith("<")]
+    for step, following in zip(steps, [*steps[1:], None]):
+        located = flow.resolver.locate(step)
+        if located is None:
+            continue
+        module, qualname = located
+        what = f"`{display(step)}` calls `{display(following)}`" if following else f"`{display(step)}`"
+        places.append((Place(module.path, module.graph["functions"][qualname]["line"]), what))
+    if use.where:
+        path, _, line = use.where.rpartition(":")
+        if path and line.isdigit():
+            subject = f"`{display(steps[-1])}` " if steps else ""
+            places.append((Place(path, int(line)), subject + use.what))
+    return places
 
 
 # ---------------------------------------------------------------------- the scope

@@ -90,7 +90,11 @@ def _result(finding: Finding, rule_index: int) -> dict:
     }
     if finding.related:
         result["relatedLocations"] = [
-            {"id": number, **_location(finding.filename, related.location), "message": {"text": related.message}}
+            {
+                "id": number,
+                **_location(related.filename or finding.filename, related.location),
+                "message": {"text": related.message},
+            }
             for number, related in enumerate(finding.related, start=1)
         ]
     replacements = _replacements(finding.fix.diff) if finding.fix is not None else None

@@ -11,9 +11,11 @@ from __future__ import annotations
 import inspect
 import textwrap
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Optional, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Optional, Sequence, Union
 
 import libcst as cst
+
+from ctxlint.findings import Place
 
 if TYPE_CHECKING:
     from ctxlint.analysis.model import SemanticModel
@@ -48,7 +50,7 @@ class Report:
     node: cst.CSTNode
     message: str
     fix: Optional[Replacement] = None
-    related: Sequence[tuple[cst.CSTNode, str]] = ()
+    related: Sequence[tuple[Union[cst.CSTNode, Place], str]] = ()
 
 
 @dataclass
@@ -125,7 +127,7 @@ class Rule(cst.BatchableCSTVisitor):
         message: str,
         *,
         fix: Optional[Replacement] = None,
-        related: Sequence[tuple[cst.CSTNode, str]] = (),
+        related: Sequence[tuple[Union[cst.CSTNode, Place], str]] = (),
     ) -> None:
         self.context.reports.append(Report(type(self), node, message, fix, tuple(related)))
 

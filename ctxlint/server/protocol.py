@@ -218,10 +218,24 @@ class CtxlintServer(LanguageServer):
         end = lines.to_client(location.end_line, location.end_column)
         return types.Range(start=types.Position(*start), end=types.Position(*end))
 
+    def uri_of(self, document: Document, filename: str) -> str:
+        """The URI of another file a finding names (named, like the finding's own file,
+        relative to the server's working directory)."""
+        from pathlib import Path
+
+        return Path(filename).resolve().as_uri()
+
     def diagnostic(self, document: Document, finding: Finding) -> types.Diagnostic:
         related = [
             types.DiagnosticRelatedInformation(
-                location=types.Location(uri=document.uri, range=self.range_of(document.lines, item.location)),
+                location=types.Location(
+                    uri=document.uri if item.filename is None else self.uri_of(document, item.filename),
+                    range=self.range_of(document.lines, item.location)
+                    if item.filename is None
+                    else types.Range(
+                        start=types.Position(item.location.line - 1, 0), end=types.Position(item.location.line - 1, 0)
+                    ),
+                ),
                 message=item.message,
             )
             for item in finding.related

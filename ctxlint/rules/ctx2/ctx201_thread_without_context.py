@@ -17,6 +17,7 @@ from ctxlint.analysis.syntax import (
 from ctxlint.rules.base import Replacement
 from ctxlint.rules.ctx2.shared import (
     ContextCarryingRule,
+    Verdict,
     callable_label,
     is_service_loop,
     own_loops,
@@ -126,15 +127,16 @@ class ThreadWithoutContext(ContextCarryingRule):
             if self.context.target_version >= sem.THREAD_CONTEXT_PARAMETER_SINCE:
                 return
             # the parameter does not exist yet: the thread is never even started
-            reason = (
+            verdict = Verdict(
                 f"`Thread(context=...)` needs Python 3.14 (target-version is "
                 f"{_version(self.context.target_version)}: a TypeError)"
             )
         else:
             kind = "start_new_thread" if path.startswith("_thread.") else starter
-            reason = self.judge(node, target.value, kind, service=self._service_thread(node, target.value))
-        if reason is None:
+            verdict = self.judge(node, target.value, kind, service=self._service_thread(node, target.value))
+        if verdict is None:
             return
+        reason = verdict.reason
         function = callable_label(target.value, self.model)
         rest = ", ..." if _has_arguments(node, path) else ","
         if path == sem.THREAD_CLASS:
@@ -144,7 +146,7 @@ class ThreadWithoutContext(ContextCarryingRule):
         else:
             remedy = f"call `{starter}(contextvars.copy_context().run, ({function}{rest}))`"
         message = f"`{starter}` runs `{function}` with an empty context, but {reason}; {remedy}{note}{self.remedy_note()}"
-        self.report(node, message, fix=self._fix(node, path, target))
+        self.report(node, message, fix=self._fix(node, path, target), related=verdict.related)
 
     def _service_thread(self, node: cst.Call, target: cst.BaseExpression) -> bool:
         """A service thread: owned by a long-lived object, or running a service loop.

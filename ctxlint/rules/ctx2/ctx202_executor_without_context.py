@@ -111,9 +111,10 @@ class ExecutorWithoutContext(ContextCarryingRule):
         if is_context_run(submitted.value, self.model):
             return
         method = func.attr.value
-        reason = self.judge(node, submitted.value, method)
-        if reason is None:
+        verdict = self.judge(node, submitted.value, method)
+        if verdict is None:
             return
+        reason = verdict.reason
         function = callable_label(submitted.value, self.model)
         receiver = source(func.value)
         if method == "submit":
@@ -133,4 +134,4 @@ class ExecutorWithoutContext(ContextCarryingRule):
                 f"{self.remedy_note()}"
             )
             fix = None
-        self.report(node, message, fix=fix)
+        self.report(node, message, fix=fix, related=verdict.related)

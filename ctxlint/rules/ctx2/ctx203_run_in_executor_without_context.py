@@ -112,9 +112,10 @@ class RunInExecutorWithoutContext(ContextCarryingRule):
                 return
         if self.covered(function.value):
             return
-        reason = self.judge(node, function.value, "run_in_executor")
-        if reason is None:
+        verdict = self.judge(node, function.value, "run_in_executor")
+        if verdict is None:
             return
+        reason = verdict.reason
         name = callable_label(function.value, self.model)
         rest = ", ..." if positional(node, 2) is not None else ""
         remedy = f"pass `contextvars.copy_context().run, {name}{rest}`"
@@ -124,7 +125,7 @@ class RunInExecutorWithoutContext(ContextCarryingRule):
             f"`{source(func)}` runs `{name}` in a pool thread without the caller's context, but {reason}; {remedy}"
             f"{self.remedy_note()}"
         )
-        self.report(node, message, fix=self._fix(node, executor, function))
+        self.report(node, message, fix=self._fix(node, executor, function), related=verdict.related)
 
     def _callers_executor(self, node: cst.BaseExpression) -> bool:
         """An executor the caller passed in, of no declared type: the caller chooses it and

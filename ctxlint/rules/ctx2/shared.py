@@ -20,6 +20,7 @@ from ctxlint.analysis.contextflow import (
     hands_over_context,
     hop_scope,
     hop_work,
+    path_places,
     uncovered,
 )
 from ctxlint.analysis.model import SemanticModel
@@ -36,7 +37,7 @@ class ContextCarryingRule(Rule):
     """Shared by the thread and executor rules: whether a hop loses context that matters
     (the work's need against the hop's scope), and the fix nodes."""
 
-    def judge(self, hop: cst.Call, work_node: cst.BaseExpression, kind: str, service: bool = False) -> Optional[str]:
+    def judge(self, hop: cst.Call, work_node: cst.BaseExpression, kind: str, service: bool = False) -> Optional[Verdict]:
         """Why handing `work_node` to the hop `hop` (a `kind` of hop: "Thread", "submit",
         ...) loses context that matters, or None when it does not (SPEC §3, the
         reporting condition of CTX201-CTX203)."""
@@ -48,7 +49,8 @@ class ContextCarryingRule(Rule):
         # context-aware logging) loses nothing by running a callable elsewhere.
         contextless = context.facts.is_service and not context.facts.carries_context
         if work.caller_parameter is not None:
-            return None if contextless else caller_supplied(work, kind, context)
+            reason = None if contextless else caller_supplied(work, kind, context)
+            return Verdict(reason) if reason is not None else None
         scope = hop_scope(context)
         if service and scope.kind != REQUEST:
             scope = HopScope(STARTUP, "a service thread")
@@ -57,9 +59,10 @@ class ContextCarryingRule(Rule):
         parts = uncovered(work.need, kind, context.facts)
         for part in PART_ORDER:
             if part in parts:
-                return because(parts[part], work.label) + carriers_note(work.need, kind, context.facts)
+                reason = because(parts[part], work.label) + carriers_note(work.need, kind, context.facts)
+                return Verdict(reason, path_places(parts[part], context.facts.flow))
         if work.need.unknown is not None and not contextless:
-            return because(work.need.unknown, work.label)
+            return Verdict(because(work.need.unknown, work.label), path_places(work.need.unknown, context.facts.flow))
         return None
 
     def copy_context_run(self) -> tuple[cst.BaseExpression, tuple[str, ...]]:
@@ -94,6 +97,17 @@ class ContextCarryingRule(Rule):
 
     def covered(self, callable_node: cst.CSTNode) -> bool:
         return runs_in_copied_context(callable_node, self.model, self.context.facts)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Why a hop loses context that matters, and the call path to what the work needs."""
+
+    reason: str
+    related: tuple = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "related", tuple(self.related))
 
 
 @dataclass(frozen=True)
