@@ -227,7 +227,11 @@ def _print_findings(args: argparse.Namespace, findings, outcome, fix_mode: Optio
     from ctxlint.reporters.summary import RunSummary
 
     summary = RunSummary(
-        files_checked=len(outcome.files), fix_mode=fix_mode, fixed=outcome.fixed_findings, files=tuple(outcome.files)
+        files_checked=len(outcome.files),
+        fix_mode=fix_mode,
+        fixed=outcome.fixed_findings,
+        files=tuple(outcome.files),
+        verbose=args.verbose,
     )
     fmt = args.output_format or "text"
     if args.statistics and fmt == "text":

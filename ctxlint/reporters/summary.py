@@ -16,6 +16,7 @@ class RunSummary:
     fix_mode: "str | None" = None  # None | "safe" | "unsafe"
     fixed: int = 0
     files: tuple[str, ...] = field(default=())  # every file linted (JUnit lists clean files too)
+    verbose: bool = False  # the text format also prints each finding's related locations
 
 
 Reporter = Callable[[Sequence[Finding], RunSummary], str]

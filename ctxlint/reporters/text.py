@@ -9,9 +9,11 @@ from ctxlint.reporters.summary import RunSummary
 
 
 def render(findings: Sequence[Finding], summary: RunSummary) -> str:
-    lines = [
-        f"{f.filename}:{f.location.line}:{f.location.column}: {f.code} {f.message}" for f in findings
-    ]
+    lines = []
+    for f in findings:
+        lines.append(f"{f.filename}:{f.location.line}:{f.location.column}: {f.code} {f.message}")
+        if summary.verbose:  # the call path behind the finding, one step a line
+            lines.extend(f"    {r.filename or f.filename}:{r.location.line}: {r.message}" for r in f.related)
     lines.append(summary_line(findings, summary))
     return "\n".join(lines) + "\n"
 

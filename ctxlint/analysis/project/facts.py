@@ -215,5 +215,18 @@ class ProjectFacts:
             + (", ".join(f"{n} ({w})" for n, w in sorted(self.context_vars.items())) or "none")
         )
         lines.append("context wrappers: " + (", ".join(sorted(self.context_wrappers)) or "none"))
+        flow = self.flow
+        lines.append(
+            f"context flow: {len(flow.modules)} modules read for the call graph, "
+            f"{len(flow.needs)} functions need the context or call a callable of unknown origin, "
+            f"{len(flow.reached)} reached from request or message handlers"
+        )
+        carriers = flow.copying_classes()
+        if carriers:
+            lines.append("context-propagating classes: " + ", ".join(carriers))
+        lines.append("context-aware logging: " + (flow.logging[1] if flow.logging else "none"))
+        if self.sentry:
+            threading = f"ThreadingIntegration on ({self.sentry_threading})" if self.sentry_threading else "no ThreadingIntegration"
+            lines.append(f"sentry: used ({self.sentry}), {threading}")
         lines.append("span factories: " + (", ".join(sorted(self.span_factories)) or "none"))
         return lines
