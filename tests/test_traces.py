@@ -235,6 +235,59 @@ def test_ctx103_the_ignored_parameter_really_loses_the_parent(tmp_path):
     assert _reported_functions(fixture, tmp_path, "CTX103") == ["reported_process"]
 
 
+def test_ctx104_reports_exactly_the_carriers_that_really_lose_the_remote_trace(tmp_path):
+    fixture = TRACES / "ctx104_runtime_carriers.py"
+    results = _run_with_sdk(fixture)
+    remote_trace = "0af7651916cd43dd8448eb211c80319c"
+    lost = sorted(name for name, result in results.items() if result["returned"] != remote_trace)
+    assert lost == sorted(name for name in results if name.startswith("reported_"))
+    assert len(lost) == 5
+    assert _reported_functions(fixture, tmp_path, "CTX104") == lost
+
+
+def test_ctx105_an_argument_only_tracer_really_starts_new_traces(tmp_path):
+    results = _run_with_sdk(TRACES / "ctx105_runtime_tracer.py")
+    reported = results["reported_argument_only"]["spans"]
+    fixed = results["use_instead_fallback"]["spans"]
+    assert reported["child"]["parent"] is None and reported["child"]["trace"] != reported["request"]["trace"]
+    assert fixed["child"]["parent"] == fixed["request"]["span"]
+
+
+def test_the_carrier_facts_ctx104_and_ctx306_rest_on():
+    """runtime-semantics.md §B.2, on the installed opentelemetry-api and SDK: the default
+    getter reads a lower-case key of a mapping; `inject` writes into its first argument."""
+    code = textwrap.dedent(
+        """
+        from opentelemetry import propagate, trace
+        from opentelemetry.context import Context
+        from opentelemetry.sdk.trace import TracerProvider
+
+        remote = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+        assert propagate.extract({"HTTP_TRACEPARENT": remote}) == Context()   # a WSGI environ
+        assert propagate.extract({"Traceparent": remote}) == Context()        # client casing
+        assert propagate.extract({"traceparent": remote}) != Context()
+        try:
+            propagate.extract([(b"traceparent", remote.encode())])          # ASGI raw headers
+            raise SystemExit("an ASGI header list was read")
+        except AttributeError:
+            pass
+        trace.set_tracer_provider(TracerProvider())
+        with trace.get_tracer("t").start_as_current_span("client"):
+            metadata = {}
+            propagate.inject(lambda carrier, key, value: None, metadata)     # the pre-1.0 order
+            assert metadata == {}
+            try:
+                propagate.inject(None)                                        # None headers
+                raise SystemExit("inject(None) wrote somewhere")
+            except TypeError:
+                pass
+        print("ok")
+        """
+    )
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert completed.stdout.strip() == "ok", completed.stderr
+
+
 # ---------------------------------------------------------------------- services
 
 SERVICE_FILES = sorted(p.relative_to(SERVICES).as_posix() for p in SERVICES.rglob("*.py"))

@@ -45,11 +45,12 @@ def active_span_reason(model: SemanticModel) -> Optional[str]:
     Only the enclosing function's own `with` blocks count (a nested function runs
     later, maybe elsewhere), and a `with` item does not enclose its own expression.
     """
-    for item, _path in model.enclosing_with_paths():
+    for item, path in model.enclosing_with_paths():
         if not isinstance(item.item, cst.Call):
             continue
         name = attribute_name(item.item.func)
-        if name in table.SPAN_CONTEXT_MANAGERS and not _is_ancestor(item.item, model):
+        vendor = path is not None and path.endswith("()") and path[:-2] in table.VENDOR_SPAN_CONTEXT_MANAGERS
+        if (name in table.SPAN_CONTEXT_MANAGERS or vendor) and not _is_ancestor(item.item, model):
             return f"inside `with {name}(...)`"
     return None
 
@@ -252,4 +253,29 @@ def handler_names(value: cst.BaseExpression, model: SemanticModel, depth: int = 
         return handler_names(first.value, model, depth + 1) if first is not None else []
     if isinstance(value, cst.Lambda) and isinstance(value.body, cst.Call):
         return handler_names(value.body.func, model, depth + 1)
+    if isinstance(value, cst.Call) and isinstance(value.func, cst.Name):
+        # `decorate_callback(handle, "queue")`: a module function returning the nested
+        # function it defines, which is what runs
+        return [("function", name) for name in _returned_nested_functions(value.func.value, model)]
     return []
+
+
+def _returned_nested_functions(name: str, model: SemanticModel) -> list[str]:
+    module = model.module_scope.node
+    factory = next(
+        (s for s in getattr(module, "body", ()) if isinstance(s, cst.FunctionDef) and s.name.value == name), None
+    )
+    if factory is None:
+        return []
+    nested = {
+        statement.name.value
+        for statement in factory.body.body
+        if isinstance(statement, cst.FunctionDef)
+    } if isinstance(factory.body, cst.IndentedBlock) else set()
+    returned = []
+    for statement in factory.body.body if isinstance(factory.body, cst.IndentedBlock) else ():
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, cst.Return) and isinstance(small.value, cst.Name) and small.value.value in nested:
+                    returned.append(small.value.value)
+    return returned

@@ -38,6 +38,35 @@ HTTP_CLIENTS: dict[str, str] = {
     "tornado.curl_httpclient.CurlAsyncHTTPClient": "tornado",
 }
 
+# SDK clients that send through an httpx client of their own (openai >= 1, anthropic):
+# path -> the libraries whose instrumentation covers their requests. `HTTPXClientInstrumentor`
+# patches httpx's transports, which these clients use; the SDKs' own instrumentors are
+# counted too (openllmetry's `OpenAIInstrumentor` injects `traceparent` into the request).
+HTTP_SDK_CLIENTS: dict[str, tuple[str, ...]] = {
+    **{f"openai.{cls}": ("httpx", "openai") for cls in ("OpenAI", "AsyncOpenAI", "AzureOpenAI", "AsyncAzureOpenAI")},
+    **{f"anthropic.{cls}": ("httpx", "anthropic") for cls in ("Anthropic", "AsyncAnthropic")},
+}
+
+# The host an SDK client sends to when no `base_url=` is given: a third party, which no
+# trace continues.
+SDK_DEFAULT_HOSTS: dict[str, str] = {
+    **{path: "api.openai.com" for path in HTTP_SDK_CLIENTS if path.startswith("openai.") and "Azure" not in path},
+    **{path: "api.anthropic.com" for path in HTTP_SDK_CLIENTS if path.startswith("anthropic.")},
+}
+# Clients constructed with a host instead of a URL (`HTTPConnection("inventory", 8080)`).
+HOST_ARGUMENT_CLIENTS = frozenset(
+    {"http.client.HTTPConnection", "http.client.HTTPSConnection", "urllib3.HTTPConnectionPool",
+     "urllib3.HTTPSConnectionPool", "urllib3.connectionpool.HTTPConnectionPool",
+     "urllib3.connectionpool.HTTPSConnectionPool"}
+)
+# Request objects whose first argument is the URL (`urlopen(Request(url, headers=...))`).
+REQUEST_OBJECTS = frozenset({"urllib.request.Request", "requests.Request", "httpx.Request"})
+# Host suffixes of private names: an address ending so is a service of one's own.
+PRIVATE_HOST_SUFFIXES = (
+    ".local", ".internal", ".svc", ".cluster.local", ".lan", ".home", ".corp", ".consul", ".localdomain",
+    ".test", ".example", ".invalid", ".localhost",
+)
+
 _VERBS = ("get", "options", "head", "post", "put", "patch", "delete", "request")
 # Module-level shortcuts that send a request through an internal client. path -> library
 HTTP_SHORTCUTS: dict[str, str] = {
@@ -127,6 +156,12 @@ CONSUMER_ITERABLES: dict[str, str] = {
     "aiokafka.AIOKafkaConsumer()": "aiokafka",
     "aiokafka.consumer.AIOKafkaConsumer()": "aiokafka",
 }
+# Consumers whose instrumentation ends its consume span before the caller's code sees the
+# message: kafka-python's `KafkaInstrumentor` starts and ends the span inside
+# `KafkaConsumer.__next__` (`kafka/utils.py` `_wrap_next`), so the loop body runs with no
+# parent even when instrumented. (confluent-kafka's `poll()` keeps its span attached until
+# the next poll, runtime-semantics.md §B.6.)
+CONSUME_SPAN_ENDED = frozenset({"kafka"})
 # Receiving calls: receiver path -> (library, methods). A loop containing one, or the
 # rest of the function when there is no loop, handles the received message.
 CONSUMER_RECEIVES: dict[str, tuple[str, frozenset]] = {
@@ -169,7 +204,10 @@ AWS_MESSAGING: dict[str, tuple[frozenset, frozenset, tuple[str, ...], tuple[str,
 # project injector/extractor that happens to share its last name (`httpx.AsyncClient`).
 BOUNDARY_PACKAGES = frozenset(
     path.split(".", 1)[0]
-    for path in (*HTTP_CLIENTS, *HTTP_SHORTCUTS, *SERVERS, *PRODUCERS, *CONSUMER_ITERABLES, *CONSUMER_RECEIVES)
+    for path in (
+        *HTTP_CLIENTS, *HTTP_SDK_CLIENTS, *HTTP_SHORTCUTS, *SERVERS, *PRODUCERS, *CONSUMER_ITERABLES,
+        *CONSUMER_RECEIVES,
+    )
 ) | {AIO_PIKA_PREFIX.rstrip("."), "boto3"}
 
 # Last names of calls that write / read the trace context into a carrier
@@ -230,3 +268,56 @@ OBJECT_ADVICE: dict[str, str] = {
 }
 # Placeholder object names when the construction is not bound to a name.
 DEFAULT_OBJECT_NAME: dict[str, str] = {"httpx": "client", "pika": "channel"}
+
+# ------------------------------------------------------------------ hand-written propagation (CTX306-CTX308)
+
+# Calls that write the current trace context into a carrier, by last name. OpenTelemetry:
+# `inject(carrier, context=None, setter=...)` (`propagate`, `get_global_textmap()`, any
+# `TextMapPropagator`); OpenTracing-style vendor tracers (instana, jaeger, ddtrace's
+# opentracer): `tracer.inject(span_context, format, carrier)`, recognised by a `Format.*`
+# second argument.
+INJECT_METHODS = frozenset({"inject"})
+# An unresolved `x.inject(...)` counts as a trace inject only when its receiver's name says
+# so (dependency injection also calls `inject`).
+INJECT_RECEIVER_WORDS = ("propagat", "tracer", "textmap", "tracing", "otel")
+OPENTRACING_FORMAT = "Format"
+# Functions that return the trace headers to send (Sentry; OpenTelemetry has no such call).
+TRACE_HEADER_SOURCES = frozenset(
+    {
+        "iter_trace_propagation_headers", "iter_headers", "get_traceparent", "get_baggage",
+        "to_traceparent", "to_baggage", "trace_propagation_meta",
+    }
+)
+# Of those, the ones whose headers include W3C `baggage` (Sentry's iterators yield
+# `sentry-trace` and `baggage`).
+BAGGAGE_HEADER_SOURCES = frozenset({"iter_trace_propagation_headers", "iter_headers", "get_baggage", "to_baggage"})
+# A header write `headers[<key>] = ...` writes trace context when the key (a string, or a
+# constant's name) matches this (case-insensitive): W3C, Sentry, B3, Jaeger, Datadog, X-Ray,
+# Elastic APM header names.
+TRACE_HEADER_KEY = r"trace[-_]?parent|trace[-_]?state|baggage|sentry[-_]trace|x[-_]b3[-_]|^b3$|uber[-_]trace[-_]id|x[-_]datadog[-_]trace|x[-_]amzn[-_]trace[-_]id|elastic[-_]apm[-_]traceparent"
+# Objects whose `headers` attribute is None unless given: pika's `BasicProperties(headers=None)`.
+NONE_HEADER_FACTORIES = frozenset({"pika.BasicProperties", "pika.spec.BasicProperties"})
+HEADERS_ATTRIBUTE = "headers"
+# Clients that take arbitrary keywords into the request body, so headers passed under the
+# wrong keyword are silently sent as data: call path -> the keyword the headers must use.
+# openai < 1.0 (`openai.ChatCompletion.create(**params)` pops `headers` only; `extra_headers`
+# is the 1.x client's keyword and ends up in the JSON body).
+HEADER_KEYWORD_OF: dict[str, str] = {
+    f"openai.{resource}.{method}": "headers"
+    for resource in ("ChatCompletion", "Completion", "Embedding", "Edit", "Image", "Moderation")
+    for method in ("create", "acreate")
+}
+# Keywords that carry headers in calls (for the wrong-keyword check).
+HEADER_LIKE_KEYWORDS = frozenset({"headers", "extra_headers", "default_headers", "metadata", "properties"})
+
+# Span kinds whose span is the parent the receiver must continue (CTX307).
+OUTBOUND_SPAN_KINDS = frozenset({"CLIENT", "PRODUCER"})
+# A span that publishes a message: OpenTelemetry `kind=SpanKind.PRODUCER`; Sentry
+# `start_span(op="queue.submit.<x>" / "queue.publish")` or the `OP.QUEUE_SUBMIT_*` and
+# `OP.QUEUE_PUBLISH` constants (CTX308).
+PRODUCER_KIND = "PRODUCER"
+PRODUCER_OPS = ("queue.submit", "queue.publish")
+PRODUCER_OP_CONSTANTS = ("QUEUE_SUBMIT", "QUEUE_PUBLISH")
+SENTRY_SPAN_STARTERS = frozenset({"start_span", "start_child", "start_transaction"})
+# Celery publishing calls, instrumented by CeleryInstrumentor (CTX308 leaves them alone then).
+CELERY_PUBLISH = frozenset({"apply_async", "send_task", "delay", "signature"})

@@ -3,7 +3,9 @@
 Entry-point names (group `opentelemetry_instrumentor`) are the names
 `OTEL_PYTHON_DISABLED_INSTRUMENTATIONS` uses (runtime-semantics.md §B.6); ctxlint uses
 them in config (`instrumented`), in messages and in `--verbose`. The table below is the
-complete contrib list (opentelemetry-python-contrib, entry points as of 0.66b1).
+complete contrib list (opentelemetry-python-contrib, entry points as of 0.66b1), plus the
+LLM SDK instrumentors (`OpenAIInstrumentor`, `AnthropicInstrumentor`: openllmetry's inject
+`traceparent` into the SDK's requests).
 """
 
 # Instrumentor class name -> entry-point name.
@@ -13,6 +15,7 @@ INSTRUMENTORS: dict[str, str] = {
     "AioHttpServerInstrumentor": "aiohttp-server",
     "AIOKafkaInstrumentor": "aiokafka",
     "AiopgInstrumentor": "aiopg",
+    "AnthropicInstrumentor": "anthropic",
     "AsyncClickInstrumentor": "asyncclick",
     "AsyncioInstrumentor": "asyncio",
     "AsyncPGInstrumentor": "asyncpg",
@@ -40,6 +43,7 @@ INSTRUMENTORS: dict[str, str] = {
     "LoggingInstrumentor": "logging",
     "MySQLInstrumentor": "mysql",
     "MySQLClientInstrumentor": "mysqlclient",
+    "OpenAIInstrumentor": "openai",
     "PikaInstrumentor": "pika",
     "PsycopgInstrumentor": "psycopg",
     "Psycopg2Instrumentor": "psycopg2",
@@ -98,6 +102,18 @@ CONSTRUCTION_HELPERS: dict[str, str] = {
     "aio_client_interceptors": "grpc_aio_client",
 }
 
+# Global instrumentors that replace the framework's application class (runtime-semantics.md
+# §B.6): `FlaskInstrumentor().instrument()` sets `flask.Flask = _InstrumentedFlask`, so an
+# app built from a `from flask import Flask` bound before that call is not instrumented.
+# entry-point name -> the classes replaced.
+CLASS_REPLACING: dict[str, frozenset] = {
+    "flask": frozenset({"flask.Flask", "flask.app.Flask"}),
+    "fastapi": frozenset({"fastapi.FastAPI", "fastapi.applications.FastAPI"}),
+    "starlette": frozenset({"starlette.applications.Starlette"}),
+    "falcon": frozenset({"falcon.App", "falcon.API", "falcon.asgi.App"}),
+    "aiohttp-server": frozenset({"aiohttp.web.Application", "aiohttp.web_app.Application"}),
+}
+
 # The WSGI/ASGI middleware has no entry point; ctxlint files it under "wsgi"/"asgi".
 MIDDLEWARE_CLASS = "OpenTelemetryMiddleware"
 MIDDLEWARE_MODULES: dict[str, str] = {
@@ -135,6 +151,12 @@ DISTRO_CALLS: dict[str, tuple[str, ...]] = {
 WRAPPER_WORDS = ("tracing", "telemetry", "otel", "observability", "instrument")
 WRAPPER_MODULES = ("opencensus.",)
 WRAPPER_LIBRARY = "tracing-wrapper"
+
+# Other vendors' APM agents instrument HTTP clients, servers and brokers themselves and
+# send `traceparent` (instana on import, ddtrace's `patch_all()`/`ddtrace-run`, elastic
+# APM's `instrument()`, New Relic): a file using one is not judged by the OpenTelemetry
+# inventory (CTX301-CTX304). Top-level package names.
+VENDOR_AGENTS = frozenset({"instana", "ddtrace", "elasticapm", "newrelic", "scout_apm"})
 
 # Programmatic auto-instrumentation (runtime-semantics.md §B.7).
 AUTO_INSTRUMENTATION_MODULE = "opentelemetry.instrumentation.auto_instrumentation"

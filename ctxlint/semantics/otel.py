@@ -63,3 +63,58 @@ CONTEXTVARS_CONTEXT_TAKERS = frozenset(
         "add_done_callback", "Task", "Thread", "run",
     }
 )
+
+# ------------------------------------------------------------------ CTX104-CTX107
+
+# Extractors of other tracers (by resolved path): the carrier's position. Each returns a
+# parent for a span start or an activation, and none falls back to the current context.
+VENDOR_EXTRACTORS: dict[str, int] = {
+    "elasticapm.utils.disttracing.TraceParent.from_headers": 0,
+    "elasticapm.traces.TraceParent.from_headers": 0,
+    "ddtrace.propagation.http.HTTPPropagator.extract": 0,
+}
+# Of all the extractors, the ones that look the header up as a key of a mapping, lower-case
+# (OpenTelemetry's `DefaultGetter`: `carrier.get("traceparent")`; elastic's
+# `TraceParent.from_headers`). ddtrace's `HTTPPropagator.extract` also reads WSGI-style
+# `HTTP_X_DATADOG_*` keys, so it is not among them.
+MAPPING_LOOKUP_EXTRACTORS = frozenset(
+    {*EXTRACTORS, "elasticapm.utils.disttracing.TraceParent.from_headers", "elasticapm.traces.TraceParent.from_headers"}
+)
+# OpenTracing-style `tracer.extract(Format.HTTP_HEADERS, carrier)` (instana, jaeger,
+# ddtrace's opentracer): recognised by a `Format.*` first argument.
+OPENTRACING_FORMAT = "Format"
+# Keywords that give a span start (or a transaction) its parent, beyond OpenTelemetry's
+# `context=`: OpenTracing/instana `span_context=`/`child_of=`, elastic APM
+# `begin_transaction(trace_parent=)`, langfuse `trace_context=`.
+PARENT_KEYWORDS = ("context", "span_context", "child_of", "trace_parent", "trace_context", "parent_context")
+# Calls that make a context current: OpenTelemetry `context.attach(ctx)`, ddtrace's
+# `tracer.context_provider.activate(ctx)` (matched by the receiver's last name).
+VENDOR_ACTIVATORS: dict[str, str] = {"activate": "context_provider"}
+# WSGI environs (and Django's `request.META`, built from one): header keys are
+# `HTTP_TRACEPARENT`, never `traceparent`.
+WSGI_ENVIRON_ATTRIBUTES = frozenset({"environ", "META"})
+WSGI_ENVIRON_PARAMETERS = frozenset({"environ"})
+WSGI_START_RESPONSE = "start_response"
+# The ASGI scope's raw headers: `scope["headers"]` is a list of (bytes, bytes) pairs.
+ASGI_SCOPE_PARAMETERS = frozenset({"scope"})
+# The AWS Lambda event's headers keep the client's casing (API Gateway REST API, ALB).
+LAMBDA_EVENT_PARAMETERS = frozenset({"event", "lambda_event"})
+HEADERS_KEY = "headers"
+# Span starters whose parent is taken from the current context when none is given: a
+# `Tracer` subclass implementing `start_span` must fall back to the current span.
+TRACER_BASES = frozenset({"opentelemetry.trace.Tracer", "opentelemetry.trace.ProxyTracer"})
+# Calls that read the current context (or hand the decision to something that does).
+CURRENT_CONTEXT_READERS = frozenset(
+    {
+        "get_current_span", "get_current", "get_value", "current_span", "get_active_span", "active_span",
+        "active", "current_trace_context", "get_current_context",
+    }
+)
+# Methods that start a span or observation on a tracer or SDK client (CTX106): the parent
+# is one of PARENT_KEYWORDS, or OpenTelemetry's second positional argument.
+ROOT_STARTERS = frozenset(
+    {
+        "start_span", "start_as_current_span", "start_observation", "start_as_current_observation",
+        "start_generation", "start_as_current_generation", "start_active_span",
+    }
+)

@@ -1,11 +1,12 @@
 # ctxlint: opentelemetry = true
-# ctxlint: preview = true
 # Regression (bentoml _bentoml_impl/client/proxy2.py): the session is built in a factory
 # and used by another class of the module, which injects the trace context into the
 # headers of every request it sends.
 import aiohttp
 import httpx
-from opentelemetry import propagate
+from opentelemetry import propagate, trace
+
+tracer = trace.get_tracer(__name__)
 
 
 class SessionManager:
@@ -21,6 +22,7 @@ class RemoteProxy:
     def __init__(self, sessions: SessionManager):
         self.sessions = sessions
 
+    @tracer.start_as_current_span("proxy.call")
     async def call(self, route, body):
         headers = {"content-type": "application/json"}
         propagate.inject(headers)
@@ -28,6 +30,7 @@ class RemoteProxy:
             return await session.post(route, data=body, headers=headers)
 
 
-def one_off(url):
+@tracer.start_as_current_span("one_off")
+def one_off(order_id):
     with httpx.Client() as client:  # error: CTX301
-        return client.get(url)
+        return client.get(f"http://orders/{order_id}")

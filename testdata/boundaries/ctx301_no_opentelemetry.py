@@ -1,4 +1,3 @@
-# ctxlint: preview = true
 # No OpenTelemetry anywhere in this project: CTX3xx rules do not run at all.
 import httpx
 import requests

@@ -1,5 +1,4 @@
 # ctxlint: opentelemetry = true
-# ctxlint: preview = true
 # Regression (arize-phoenix phoenix/server/app.py): FastAPI 0.142+ traces natively when
 # given `telemetry=`: it extracts the incoming `traceparent` unless tracing is turned off.
 from fastapi import FastAPI

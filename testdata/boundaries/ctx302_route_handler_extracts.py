@@ -1,4 +1,3 @@
-# ctxlint: preview = true
 # Regression (lightstep/opentelemetry-examples manual_instrumentation/server.py): the
 # route handlers extract the caller's context themselves, so the uninstrumented Flask app
 # does not lose incoming traces.

@@ -1,5 +1,6 @@
-# ctxlint: preview = true
-# An OpenTelemetry project with no server framework instrumented globally.
+# An OpenTelemetry project with no server framework instrumented globally, nor any
+# application of these frameworks instrumented one by one (see
+# ctx302_apps_instrumented_one_by_one.py).
 import falcon
 import grpc
 import tornado.web
@@ -9,10 +10,7 @@ from django.core.wsgi import get_wsgi_application
 from fastapi import FastAPI
 from flask import Flask
 from opentelemetry import trace
-from opentelemetry.instrumentation.aiohttp_server import middleware as otel_middleware
 from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware as AsgiMiddleware
-from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
-from opentelemetry.instrumentation.grpc import server_interceptor
 from opentelemetry.instrumentation.wsgi import OpenTelemetryMiddleware
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -38,10 +36,7 @@ async def serve_async():
     await server.start()
 
 
-# --- negatives: instrumented per object, wrapped in the middleware, or given interceptors
-
-public_api = FastAPI()
-FastAPIInstrumentor.instrument_app(public_api)
+# --- negatives: wrapped in the WSGI/ASGI middleware
 
 wrapped = OpenTelemetryMiddleware(Flask("wrapped"))
 
@@ -49,16 +44,3 @@ legacy = Flask("legacy")
 legacy.wsgi_app = OpenTelemetryMiddleware(legacy.wsgi_app)
 
 asgi_site = Starlette(middleware=[Middleware(AsgiMiddleware)])
-
-traced_web_app = web.Application(middlewares=[otel_middleware])
-
-
-def serve_traced():
-    server = grpc.server(futures.ThreadPoolExecutor(max_workers=4), interceptors=[server_interceptor()])
-    server.start()
-
-
-def create_app():
-    # returned unnamed: instrumented by whoever calls the factory (`public_api` shows the
-    # project instruments FastAPI apps one by one)
-    return FastAPI()

@@ -1,4 +1,3 @@
-# ctxlint: preview = true
 # A gRPC servicer that extracts the caller's context from the invocation metadata
 # itself: the server built without interceptors does not lose incoming traces.
 from concurrent import futures

@@ -1,5 +1,4 @@
 # ctxlint: opentelemetry = true
-# ctxlint: preview = true
 # The service declares itself (it sets up tracing where it is deployed).
 # Regression (opentelemetry-python docs/examples/opencensus-shim/app.py): an app handed to
 # another tracing library or to a tracing setup helper is treated as instrumented by it.

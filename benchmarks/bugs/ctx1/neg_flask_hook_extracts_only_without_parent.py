@@ -4,7 +4,7 @@
 # expect: none
 from flask import Flask, request
 from opentelemetry import context, trace
-from opentelemetry.instrumentation.wsgi import OpenTelemetryMiddleware
+from opentelemetry.instrumentation.wsgi import OpenTelemetryMiddleware, wsgi_getter
 from opentelemetry.propagate import extract
 
 tracer = trace.get_tracer("orders.web")
@@ -17,7 +17,7 @@ def open_request_span():
     environ = request.environ
     token = None
     if trace.get_current_span() is trace.INVALID_SPAN:
-        parent = extract(environ)
+        parent = extract(environ, getter=wsgi_getter)
         token = context.attach(parent)
         kind = trace.SpanKind.SERVER
     else:

@@ -1,7 +1,6 @@
 # source: scaleapi/scale-agentex#396 (merged)
 # bug: requests to downstream agents forward only allowlisted inbound headers; traceparent, tracestate and baggage are not on the list, so every agent call starts a new trace
 # fix: always copy the inbound W3C trace-context headers into the forwarded headers
-# ctxlint: preview = true
 import httpx
 from fastapi import FastAPI, Request
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor

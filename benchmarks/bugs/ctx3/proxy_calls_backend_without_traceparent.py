@@ -1,7 +1,6 @@
 # source: BerriAI/litellm#4419 (labelled bug, closed)
 # bug: the proxy continues the caller's trace (the server is instrumented) but calls the backend through the OpenAI SDK's own httpx client, which is not instrumented and gets no traceparent: the backend starts a new trace
 # fix: forward the trace context to the backend call (inject into extra_headers, or instrument the SDK's httpx client)
-# ctxlint: preview = true
 from fastapi import FastAPI, Request
 from openai import AsyncOpenAI
 from opentelemetry import trace

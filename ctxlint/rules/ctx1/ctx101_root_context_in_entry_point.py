@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Optional
 
@@ -16,6 +17,10 @@ _OTEL = "opentelemetry"
 
 _CONTEXTVARS = "contextvars"
 
+# Entry points that run inside a dispatch loop which may have a span current (consumer
+# callbacks): an extraction there needs a fallback to the current context.
+_MAYBE_PARENTS = re.compile(r"consumer callback|subscriber callback")
+
 @dataclass(frozen=True)
 class _Empty:
     """An expression known to evaluate to an empty (or span-only) context."""
@@ -23,6 +28,7 @@ class _Empty:
     kind: str  # _OTEL | _CONTEXTVARS
     text: str  # how to name it in a message
     span_only: bool = False  # `set_span_in_context(span, Context())`: parents fine, drops the rest
+    maybe: bool = False  # `extract(headers or {})`: empty whenever the message carries no headers
 
 class RootContextInEntryPoint(Rule):
     """## What it does
@@ -108,6 +114,20 @@ class RootContextInEntryPoint(Rule):
             return
         called = source(node.func)
         where = f"where a parent exists ({reason})"
+        if empty.maybe:
+            # A handler's own extraction is usually the incoming trace's only parent. It
+            # must fall back where a span is current: in a span's body, and in a tracing
+            # wrapper of a consumer callback, which runs the caller's callback inside
+            # whatever span the caller's consume loop has open.
+            if not (reason.startswith("inside `with") or (_MAYBE_PARENTS.search(reason) and self._wraps_callback())):
+                return
+            self.report(
+                node,
+                f"`{called}` may start a new trace: `{empty.text}` is an empty context whenever the message "
+                f"carries no trace headers, and it replaces the current context {where}; fall back to the "
+                f"current context (`extract(...) or None`)",
+            )
+            return
         if verb == "starts":
             message = (
                 f"`{called}` starts a new trace from an empty context (`{empty.text}`) {where}; drop `context=` "
@@ -129,6 +149,25 @@ class RootContextInEntryPoint(Rule):
                 f"span and every context variable are dropped; use `contextvars.copy_context()`"
             )
         self.report(node, message)
+
+    def _wraps_callback(self) -> bool:
+        """The current function calls a parameter of a function enclosing it: it is a
+        wrapper returned by a factory around the caller's callback."""
+        from ctxlint.analysis.syntax import own_descendants
+
+        function = self.model.def_function
+        outer = function.parent if function is not None else None
+        while outer is not None and outer.kind != "function":
+            outer = outer.parent
+        if function is None or outer is None:
+            return False
+        node = outer.node
+        assert isinstance(node, cst.FunctionDef)
+        params = {p.name.value for p in (*node.params.posonly_params, *node.params.params, *node.params.kwonly_params)}
+        return any(
+            isinstance(inner, cst.Call) and isinstance(inner.func, cst.Name) and inner.func.value in params
+            for inner in own_descendants(function.node)
+        )
 
     def _sink(self, node: cst.Call) -> Optional[tuple[cst.BaseExpression, str, str]]:
         """(the context argument, the context kind it takes, "starts" | "attaches" | "runs")."""
@@ -176,6 +215,8 @@ def _empty_context(node: cst.BaseExpression, model, spans: bool = True, depth: i
         carrier = argument(node, "carrier", carrier_position)
         if carrier is not None and _is_empty_literal(carrier.value, model):
             return _Empty(_OTEL, source(node))
+        if carrier is not None and _may_be_empty(carrier.value, model):
+            return _Empty(_OTEL, source(node), maybe=True)
         return None
     if path in otel.CONTEXT_DERIVERS:
         base = argument(node, *otel.CONTEXT_DERIVERS[path])
@@ -189,6 +230,19 @@ def _empty_context(node: cst.BaseExpression, model, spans: bool = True, depth: i
             return None
         return _Empty(_OTEL, source(node), span_only)
     return None
+
+def _may_be_empty(node: cst.BaseExpression, model, depth: int = 0) -> bool:
+    """`headers or {}`, `headers if headers else {}`: an empty literal on one path."""
+    if isinstance(node, cst.BooleanOperation) and isinstance(node.operator, cst.Or):
+        return _is_empty_literal(node.right, model)
+    if isinstance(node, cst.IfExp):
+        return _is_empty_literal(node.body, model) or _is_empty_literal(node.orelse, model)
+    if isinstance(node, cst.Name) and depth < 2:
+        binding = model.lookup(node.value)
+        if binding is not None and isinstance(binding.node, cst.BaseExpression) and _assigned_once(node.value, model):
+            return _may_be_empty(binding.node, model, depth + 1)
+    return False
+
 
 def _is_empty_literal(node: cst.BaseExpression, model) -> bool:
     """`{}` or `dict()` (the builtin, not shadowed)."""

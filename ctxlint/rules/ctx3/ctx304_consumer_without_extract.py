@@ -69,7 +69,9 @@ class ConsumerWithoutExtract(MessagingRule):
     functions it calls. Any `extract`/`attach` in the same function, or a `context=` or
     `links=` argument, counts as a deliberate parent. kafka-python's instrumentation ends
     its span inside `__next__`, so even an instrumented loop body runs without the
-    message's context; that case is not reported.
+    message's context: a kafka-python consumer is checked whether or not it is
+    instrumented. Instrumented confluent-kafka, aiokafka, pika and aio-pika consumers give
+    the loop body or callback the consume span, and are not checked.
     """
 
     def __init__(self, context) -> None:
@@ -187,12 +189,21 @@ class ConsumerWithoutExtract(MessagingRule):
 
     def _check(self, span: cst.Call, scope: cst.CSTNode, region: tuple[str, str]) -> None:
         library, what = region
-        if self.instrumented([library]) is not None:
+        record = self.instrumented([library])
+        if record is not None and library not in sem.CONSUME_SPAN_ENDED:
             return
         parent = argument(span, *SPAN_STARTERS[attribute_name(span.func) or "start_span"])
         if parent is not None or keyword(span, "links") is not None:
             return  # the code chose the parent (or links the message's trace) itself
         if self.extracts_by_hand(scope):
+            return
+        if record is not None:
+            self.report(
+                span,
+                f"`{source(span.func)}` in the {library} {what} starts a new trace for every message: the "
+                f"{library} instrumentation ends its consume span before the loop body runs, so nothing is "
+                f"current here; pass `context=propagate.extract(<message headers>)`",
+            )
             return
         self.report(
             span,

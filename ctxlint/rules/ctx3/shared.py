@@ -16,9 +16,40 @@ from ctxlint.analysis.syntax import (
 from ctxlint.analysis.walker import iter_descendants
 from ctxlint.rules.base import Rule
 from ctxlint.semantics import boundaries as sem
-from ctxlint.semantics.instrumentation import WRAPPER_LIBRARY, WRAPPER_WORDS
+from ctxlint.semantics.instrumentation import (
+    VENDOR_AGENTS,
+    WRAPPER_LIBRARY,
+    WRAPPER_WORDS,
+)
 
 MEMO_KEY = "ctxlint.boundaries"
+
+def is_test_path(where: str) -> bool:
+    """SPEC §3 "Tests": under `tests/`, `test_*.py`, `*_test.py`, `conftest.py` (a
+    `path:line` is accepted)."""
+    path = where.rsplit(":", 1)[0] if where.rsplit(":", 1)[-1].isdigit() else where
+    parts = path.replace("\\", "/").split("/")
+    name = parts[-1]
+    return (
+        "tests" in parts[:-1]
+        or name.startswith("test_")
+        or name.endswith("_test.py")
+        or name == "conftest.py"
+    )
+
+
+def _tracing_setup_outside_tests(facts, settings) -> bool:
+    if facts.tracing_setup is None:
+        return False
+    if settings.opentelemetry == "yes" or facts.auto_instrumentation or not is_test_path(facts.tracing_setup):
+        return True
+    return any(
+        record.kind == "config" or not is_test_path(record.where)
+        for library, records in facts.instrumented.items()
+        if library != WRAPPER_LIBRARY
+        for record in records
+    )
+
 
 def root_name(node: cst.CSTNode) -> Optional[str]:
     """`a` for `a.b.c` / `a[0].b`, else None."""
@@ -38,8 +69,20 @@ class BoundaryRule(Rule):
         """Whether the project sets up instrumentation itself. Only then does a library
         missing from the inventory mean an uninstrumented boundary: a library's clients
         and servers are instrumented by the application that imports it, and a service
-        that instruments nothing in its repository is instrumented where it is deployed."""
-        return self.context.facts.tracing_setup is not None
+        that instruments nothing in its repository is instrumented where it is deployed.
+        Set-up found only in test code (a test's provider or `create_trace_config()`)
+        says nothing about the deployed process: a library's test suite is not an
+        application."""
+        memo = self.context.memo
+        if MEMO_KEY + ".known" not in memo:
+            memo[MEMO_KEY + ".known"] = _tracing_setup_outside_tests(self.context.facts, self.context.settings)
+        return memo[MEMO_KEY + ".known"] and not self.vendor_agent_imported()
+
+    def vendor_agent_imported(self) -> bool:
+        """The file imports (so far) another vendor's APM agent, which instruments clients
+        and servers itself."""
+        imported = self.model.module_scope.memo.get("imported_modules", ())
+        return any(module.lstrip(".").split(".")[0] in VENDOR_AGENTS for module in imported if module)
 
     def instrumented(self, libraries: Iterable[str]) -> Optional[Instrumentation]:
         for library in libraries:

@@ -1,7 +1,6 @@
 # source: ITISFoundation/osparc-simcore#6704
 # bug: the traced FastAPI services call each other through httpx.AsyncClient, which was never instrumented: the downstream service gets no traceparent and starts a new trace
 # fix: instrument the httpx clients (HTTPXClientInstrumentor.instrument_client(client)) in the tracing set-up
-# ctxlint: preview = true
 from fastapi import FastAPI
 
 from clients import CatalogClient

@@ -15,7 +15,15 @@ def order(order_id):
     return {"profile": profile, "stock": stock}
 
 
+@app.get("/legacy/<order_id>")
+def legacy(order_id):
+    connection = http.client.HTTPConnection("legacy-orders", 8080, timeout=2)  # error: CTX301
+    connection.request("GET", f"/orders/{order_id}")
+    return connection.getresponse().read()
+
+
 def health():
-    connection = http.client.HTTPConnection("localhost", 8081, timeout=2)  # error: CTX301
+    # a health poll of the sidecar: no trace reaches it
+    connection = http.client.HTTPConnection("localhost", 8081, timeout=2)
     connection.request("GET", "/health")
     return connection.getresponse().status

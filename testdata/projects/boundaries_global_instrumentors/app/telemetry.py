@@ -12,3 +12,6 @@ def setup():
     HttpxInstrumentor().instrument()
     for instrumentor in (FlaskInstrumentor(), KafkaInstrumentor()):
         instrumentor.instrument()
+
+
+tracer = trace.get_tracer("app")

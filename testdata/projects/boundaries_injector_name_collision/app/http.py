@@ -1,6 +1,9 @@
 import httpx
+from opentelemetry import trace
 
 from app.base import AsyncClient
+
+tracer = trace.get_tracer(__name__)
 
 
 def service_client(url):
@@ -14,6 +17,15 @@ class LegacyClient:
     async def ready(self):
         return (await self.http.get("/readyz")).status_code == 200
 
+    @tracer.start_as_current_span("legacy.orders")
+    async def orders(self):
+        return (await self.http.get("/orders")).json()
+
 
 def probe(url):
     return httpx.AsyncClient(base_url=url)  # error: CTX301
+
+
+@tracer.start_as_current_span("probe_all")
+async def probe_all(urls):
+    return [await probe(url).get("/") for url in urls]

@@ -12,7 +12,7 @@ inventory = httpx.AsyncClient(base_url="https://inventory")  # error: CTX301
 async def order(order_id: str):
     with tracer.start_as_current_span("load-order"):
         stock = await inventory.get(f"/stock/{order_id}")
-    return {"stock": stock.json()}
+    return {"stock": stock.json(), "legacy": legacy_sync(order_id)}
 
 
 def legacy_sync(order_id):

@@ -1,7 +1,10 @@
 import aiohttp
 import httpx
 from opentelemetry.instrumentation.aiohttp_client import create_trace_config
+from opentelemetry import trace
 from opentelemetry.instrumentation.httpx import AsyncOpenTelemetryTransport, HTTPXClientInstrumentor
+
+tracer = trace.get_tracer(__name__)
 
 payments = httpx.Client(base_url="https://payments")
 HTTPXClientInstrumentor.instrument_client(payments)
@@ -16,6 +19,15 @@ async def fetch(url):
         return await session.get(url)
 
 
-async def fetch_untraced(url):
+async def fetch_untraced(day):
     async with aiohttp.ClientSession() as session:  # error: CTX301
-        return await session.get(url)
+        return await session.get(f"https://archive/{day}")
+
+
+@tracer.start_as_current_span("daily_report")
+async def daily_report(day):
+    payments.get(f"/payments/{day}")
+    await search.get(f"/search/{day}")
+    await fetch(f"https://ledger/{day}")
+    await fetch_untraced(day)
+    return reports.get(f"/reports/{day}")
