@@ -122,3 +122,32 @@ def log_failure(task):
 def with_done_callback(request):
     task = asyncio.create_task(send_audit_log(request))
     task.add_done_callback(log_failure)
+
+
+# --- a shutdown sentinel: it sleeps until asyncio.run cancels it at exit (anyio) ---------
+
+import math  # noqa: E402
+
+
+async def _shutdown_workers_on_exit(workers):
+    """Kills the workers when the event loop shuts down."""
+    try:
+        await asyncio.sleep(math.inf)
+    except asyncio.CancelledError:
+        for worker in workers:
+            worker.kill()
+
+
+def setup_shutdown(workers):
+    asyncio.create_task(_shutdown_workers_on_exit(workers))
+
+
+async def _waits_for_a_while(workers):
+    try:
+        await asyncio.sleep(60)
+    except asyncio.CancelledError:
+        pass
+
+
+def not_a_sentinel(workers):
+    asyncio.create_task(_waits_for_a_while(workers))  # error: CTX401

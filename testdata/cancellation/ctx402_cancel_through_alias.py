@@ -30,7 +30,7 @@ async def run_distributor():
     await start_distributor()
     try:
         await _distributor_task
-    except asyncio.CancelledError:  # error: CTX402
+    except asyncio.CancelledError:  # error: CTX409
         pass
 
 
@@ -49,7 +49,7 @@ class Subscriber:
     async def wait(self):
         try:
             await self._consumer
-        except asyncio.CancelledError:  # error: CTX402
+        except asyncio.CancelledError:  # error: CTX409
             pass
 
 
@@ -73,14 +73,14 @@ class Mixed:
     async def wait(self):
         try:
             await self._worker
-        except asyncio.CancelledError:  # error: CTX402
+        except asyncio.CancelledError:  # error: CTX409
             pass
 
 
 async def alias_in_another_function(service):
     try:
         await service.task
-    except asyncio.CancelledError:  # error: CTX402
+    except asyncio.CancelledError:  # error: CTX409
         pass
 
 
@@ -89,5 +89,5 @@ async def cancels_alias_of_a_different_task(service):
     task.cancel()
     try:
         await service.second
-    except asyncio.CancelledError:  # error: CTX402
+    except asyncio.CancelledError:  # error: CTX409
         pass

@@ -45,7 +45,7 @@ async def run_worker(name: str):
     worker = make_worker(name)
     try:
         await worker.start()
-    except asyncio.CancelledError:  # error: CTX402
+    except asyncio.CancelledError:  # error: CTX409
         print(f"Worker {name!r} stopped!")
 
 
@@ -53,7 +53,7 @@ async def run_worker(name: str):
 async def main():
     try:
         await run_forever()
-    except asyncio.CancelledError:  # error: CTX402
+    except asyncio.CancelledError:  # error: CTX409
         pass
 
 
@@ -69,7 +69,7 @@ registry = Registry()
 async def handler():
     try:
         await run_forever()
-    except asyncio.CancelledError:  # error: CTX402
+    except asyncio.CancelledError:  # error: CTX409
         pass
 
 

@@ -45,7 +45,7 @@ class Service:
     async def run_until_stopped(self):
         try:
             await self._task
-        except asyncio.CancelledError:  # error: CTX402
+        except asyncio.CancelledError:  # error: CTX409
             pass
 
     def stop(self):
@@ -55,7 +55,7 @@ class Service:
 async def awaits_a_task_nobody_cancelled(task):
     try:
         await task
-    except asyncio.CancelledError:  # error: CTX402
+    except asyncio.CancelledError:  # error: CTX409
         pass
 
 
@@ -63,7 +63,7 @@ async def cancels_one_awaits_another(first, second):
     first.cancel()
     try:
         await second
-    except asyncio.CancelledError:  # error: CTX402
+    except asyncio.CancelledError:  # error: CTX409
         pass
 
 

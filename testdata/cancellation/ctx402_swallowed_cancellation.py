@@ -48,7 +48,7 @@ async def base_exception(queue):
 async def reraises_on_one_branch_only(retry):
     try:
         await fetch()
-    except asyncio.CancelledError:  # error: CTX402
+    except asyncio.CancelledError:  # error: CTX409
         if retry:
             raise
 
@@ -69,7 +69,7 @@ async def suppressed():
 async def anyio_cancellation():
     try:
         await anyio.sleep(1)
-    except anyio.get_cancelled_exc_class():  # error: CTX402
+    except anyio.get_cancelled_exc_class():  # error: CTX409
         log.info("stopped")
 
 

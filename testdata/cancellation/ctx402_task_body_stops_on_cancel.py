@@ -93,7 +93,7 @@ class Worker:
     async def run(self):
         try:
             await asyncio.sleep(10)
-        except asyncio.CancelledError:  # error: CTX402
+        except asyncio.CancelledError:  # error: CTX409
             pass
 
 
@@ -144,5 +144,5 @@ async def drain(items):
 async def never_spawned():
     try:
         await asyncio.sleep(1)
-    except asyncio.CancelledError:  # error: CTX402
+    except asyncio.CancelledError:  # error: CTX409
         pass

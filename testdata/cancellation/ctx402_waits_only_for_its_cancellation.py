@@ -51,7 +51,7 @@ def schedule(loop):
 async def sleeps_a_while(log):
     try:
         await asyncio.sleep(30)
-    except asyncio.CancelledError:  # error: CTX402
+    except asyncio.CancelledError:  # error: CTX409
         log.info("stopped")
 
 
@@ -79,7 +79,7 @@ async def waits_for_an_event_that_is_set(log):
     asyncio.get_running_loop().call_later(1, finished.set)
     try:
         await finished.wait()
-    except asyncio.CancelledError:  # error: CTX402
+    except asyncio.CancelledError:  # error: CTX409
         log.info("stopped")
 
 
@@ -91,7 +91,7 @@ async def does_more_than_wait(forever, log):
         pass
     try:
         await fetch_forever()
-    except asyncio.CancelledError:  # error: CTX402
+    except asyncio.CancelledError:  # error: CTX409
         log.info("stopped")
 
 

@@ -83,3 +83,20 @@ def used_with_with(url):
 
 
 shared_session = requests.Session()  # module level: lives as long as the process
+
+
+def version_checker(stop):
+    # one session for the checker thread's whole life (changedetection.io)
+    session = requests.Session()
+    session.verify = False
+    while not stop.is_set():
+        session.post("https://example.com/check", data={}, timeout=10)
+        stop.wait(86400)
+
+
+def checker_that_returns_early(stop):
+    session = requests.Session()  # error: CTX406
+    while not stop.is_set():
+        session.post("https://example.com/check", data={}, timeout=10)
+        stop.wait(86400)
+    return "stopped"

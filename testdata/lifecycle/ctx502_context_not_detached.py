@@ -21,6 +21,19 @@ def aliased_module(message):
         process(message)
 
 
+class Middleware:
+    """The token lives on the request and is detached when the response is done: a Django
+    middleware split that fails under ASGI, where each hook runs in its own context copy
+    (opentelemetry-python-contrib#4102; see ctx502_detached_elsewhere.py)."""
+
+    def process_request(self, request):
+        request.otel_token = context.attach(propagate.extract(request.headers))  # error: CTX502
+
+    def process_response(self, request, response):
+        context.detach(request.otel_token)
+        return response
+
+
 # --- use instead --------------------------------------------------------------------
 
 
@@ -35,17 +48,6 @@ def detached_in_finally(message):
 def detached_right_away(message):
     token = attach(propagate.extract(message.headers))
     detach(token)
-
-
-class Middleware:
-    """The token lives on the request and is detached when the response is done."""
-
-    def process_request(self, request):
-        request.otel_token = context.attach(propagate.extract(request.headers))
-
-    def process_response(self, request, response):
-        context.detach(request.otel_token)
-        return response
 
 
 def stored_then_detached(self, message):

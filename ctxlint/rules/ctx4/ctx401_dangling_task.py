@@ -25,7 +25,9 @@ class DanglingTask(OwnedValueRule):
     `ALL_COMPLETED` whose `pending` set is then dropped; and a task factory (or a lambda
     returning a new task) given as the callback of `call_soon`, `call_soon_threadsafe`,
     `call_later`, `call_at`, `add_signal_handler`, `add_reader`/`add_writer` or
-    `add_done_callback`, which call it and throw the task away.
+    `add_done_callback`, which call it and throw the task away. Not a shutdown sentinel: a
+    coroutine of this module whose `try` only sleeps forever (`sleep(math.inf)`,
+    `sleep_forever()`) until `asyncio.run` cancels it at exit.
 
     ## Why is this bad?
     The event loop keeps only a weak reference to a task. A task nobody references can be
@@ -98,7 +100,7 @@ class DanglingTask(OwnedValueRule):
             )
             return
         name = self.unowned(node, sem.TASK_RELEASE_METHODS, sem.TASK_HANDLING_METHODS)
-        if name is None:
+        if name is None or self._shutdown_sentinel(node):
             return
         if name:
             subject = f"Task `{name}` from {created} is never awaited, cancelled or stored"
@@ -109,6 +111,47 @@ class DanglingTask(OwnedValueRule):
             f"{subject}: the event loop keeps only a weak reference, so it can vanish mid-flight "
             f"and nobody can cancel or await it; {remedy}",
         )
+
+    def _shutdown_sentinel(self, node: cst.Call) -> bool:
+        """`create_task(on_exit(workers))` where `on_exit` (this module) only sleeps forever
+        in a `try` and cleans up when cancelled (anyio's process-pool shutdown task): the
+        sleep's timer holds the task, and `asyncio.run` cancels it at shutdown, which is the
+        only thing it waits for."""
+        coroutine = positional(node, 0)
+        value = coroutine.value if coroutine is not None else None
+        if not (isinstance(value, cst.Call) and isinstance(value.func, cst.Name)):
+            return False
+        binding = self.model.lookup(value.func.value)
+        function = binding.node if binding is not None else None
+        if not isinstance(function, cst.FunctionDef) or function.asynchronous is None:
+            return False
+        statements = function.body.body if isinstance(function.body, cst.IndentedBlock) else ()
+        for statement in statements:
+            if isinstance(statement, (cst.Try, cst.TryStar)):
+                inner = statement.body.body
+                if len(inner) == 1 and isinstance(inner[0], cst.SimpleStatementLine) and len(inner[0].body) == 1:
+                    expression = inner[0].body[0]
+                    awaited = expression.value.expression if (
+                        isinstance(expression, cst.Expr) and isinstance(expression.value, cst.Await)
+                    ) else None
+                    if isinstance(awaited, cst.Call) and self._sleeps_forever(awaited):
+                        return True
+            if not isinstance(statement, cst.SimpleStatementLine) or not all(
+                (isinstance(s, cst.Expr) and isinstance(s.value, cst.SimpleString))
+                or (isinstance(s, cst.AnnAssign) and s.value is None)
+                for s in statement.body
+            ):
+                return False  # only a docstring or bare annotations may come before the `try`
+        return False
+
+    def _sleeps_forever(self, call: cst.Call) -> bool:
+        path = self.model.resolve(call.func) or ""
+        if path in sem.SLEEP_FOREVER:
+            return True
+        if path in sem.SLEEPS and call.args:
+            delay = call.args[0].value
+            return self.model.resolve(delay) == "math.inf" or source(delay) in sem.INFINITIES
+        return False
 
     @staticmethod
     def _running(node: cst.Call) -> str:

@@ -90,7 +90,11 @@ class SwallowedCancellation(Rule):
     is what its canceller asked for. So a task body that swallows anyio's cancellation
     and returns (a contract violation anyio documents, with no effect on the group) is not
     reported, and a task awaited under a deadline in another module is missed.
-    `concurrent.futures.CancelledError` is a different class and is not reported.
+    `concurrent.futures.CancelledError` is a different class and is not reported. A handler
+    that hands the cancellation to a future it was given (`future.cancel()`,
+    `future.set_exception(exc)`) passes it on. A handler for the cancellation alone
+    (`except asyncio.CancelledError:`) that ends a coroutine returning nothing is left to
+    CTX409 (preview): on real code it was a task root's stop path more often than a bug.
     Precision on the benchmark and service corpora: benchmarks/precision/ctx4-ctx5.md.
     """
 
@@ -100,7 +104,12 @@ class SwallowedCancellation(Rule):
     def visit_TryStar(self, node: cst.TryStar) -> None:
         self._check(node)
 
+    # CTX409 (a subclass) reports the handlers this rule leaves out, and nothing else.
+    STOP_PATH = False
+
     def visit_With(self, node: cst.With) -> None:
+        if self.STOP_PATH:
+            return
         function = self._async_function()
         if function is None or not has_checkpoint(node.body):
             return
@@ -148,6 +157,8 @@ class SwallowedCancellation(Rule):
                 continue
             if self._runs_until_cancelled(function):
                 continue
+            if self._is_stop_path(function, node, handler) != self.STOP_PATH:
+                continue  # CTX409's (preview), or not CTX409's
             if catches_all:
                 clause = "bare `except:`" if handler.type is None else f"`except {self._catches(handler.type)}`"
                 if converts:
@@ -394,6 +405,33 @@ class SwallowedCancellation(Rule):
                 return False
         return True
 
+    def _is_stop_path(self, function: Scope, statement: cst.CSTNode, handler: _Handler) -> bool:
+        """A handler for the cancellation alone (`except asyncio.CancelledError:`, not mixed
+        with other errors) in a coroutine that returns nothing, which ends the coroutine: it
+        ends in `return`, or its `try` is the body's last statement (only logging after it).
+        That is how a task root stops when its owner cancels it (a service's `start()`, a
+        connection's read loop); it hurts only a caller that awaits it under a deadline,
+        which this file cannot see (CTX409, preview)."""
+        node = function.node
+        if handler.type is None or not isinstance(node, cst.FunctionDef):
+            return False
+        elements = [e.value for e in handler.type.elements] if isinstance(handler.type, cst.Tuple) else [handler.type]
+        if not all(self._cancellation_path(e) not in (None, "BaseException") for e in elements):
+            return False
+        if _is_generator(node) or any(
+            isinstance(n, cst.Return) and n.value is not None for n in own_descendants(node.body)
+        ):
+            return False
+        last = handler.body.body[-1] if handler.body.body else None
+        small = last.body[-1] if isinstance(last, cst.SimpleStatementLine) and last.body else None
+        if isinstance(small, cst.Return):
+            return True
+        body = list(node.body.body) if isinstance(node.body, cst.IndentedBlock) else []
+        if not any(s is statement for s in body):
+            return False
+        after = body[[i for i, s in enumerate(body) if s is statement][0] + 1 :]
+        return all(_is_logging_only(s) for s in after)
+
     def _runs_until_cancelled(self, function: Scope) -> bool:
         """`async def start(self) -> NoReturn`: declared never to return, so it runs until it
         is cancelled, no caller can depend on it returning, and its cancellation handler is
@@ -428,6 +466,22 @@ def _own_loop_nodes_of(handler: Optional[_Handler]) -> Iterator[cst.CSTNode]:
     if handler is None:
         return iter(())
     return _own_loop_nodes(handler)
+
+def _is_logging_only(statement: cst.CSTNode) -> bool:
+    """`pass`, or a call on a logger (`_LOGGER.debug(...)`, `log.info(...)`)."""
+    if not isinstance(statement, cst.SimpleStatementLine):
+        return False
+    for small in statement.body:
+        if isinstance(small, cst.Pass):
+            continue
+        value = small.value if isinstance(small, cst.Expr) else None
+        if not (isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute)):
+            return False
+        receiver = source(value.func.value).lower()
+        if not ("log" in receiver or receiver == "print"):
+            return False
+    return True
+
 
 def _leaves_on_stop_flag(handler: Optional[_Handler], loops: int) -> bool:
     """An `if <flag>:` in the handler whose block ends in `return`, `raise` or (out of the

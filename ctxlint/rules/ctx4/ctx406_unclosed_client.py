@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import libcst as cst
 
+from ctxlint.analysis.ownership import uses
 from ctxlint.analysis.syntax import (
     keyword,
     source,
 )
+from ctxlint.analysis.walker import iter_descendants
 from ctxlint.rules.ctx4.shared import OwnedValueRule
 from ctxlint.semantics import cancellation as sem
 
@@ -55,6 +57,24 @@ class UnclosedClient(OwnedValueRule):
     transport's, and closing the client would close the shared transport.
     """
 
+    def _serves_a_service_loop(self, name: str) -> bool:
+        """The function ends in a loop that runs for its whole life (`while True:`, `while not
+        stop.is_set():`) and uses the client only there: one client for the worker's life,
+        released with its process (changedetection's version checker)."""
+        function = self.model.function
+        node = function.node if function is not None else None
+        body = node.body.body if isinstance(node, cst.FunctionDef) and isinstance(node.body, cst.IndentedBlock) else ()
+        if not body or not isinstance(body[-1], cst.While) or body[-1].orelse is not None:
+            return False
+        loop = body[-1]
+        inside = {id(n) for n in iter_descendants(loop)}
+        found = uses(node, name)
+        # before the loop, only configuring it (`session.verify = False`, `session.mount(...)`)
+        return any(id(use.node) in inside for use in found) and all(
+            id(use.node) in inside or (isinstance(use.parent, cst.Attribute) and use.parent.value is use.node)
+            for use in found
+        )
+
     def visit_Call(self, node: cst.Call) -> None:
         path = self.model.resolve(node.func)
         if path not in sem.CLIENT_CONSTRUCTORS:
@@ -77,7 +97,7 @@ class UnclosedClient(OwnedValueRule):
                 )
             return
         name = self.unowned(node, sem.CLIENT_RELEASE_METHODS, ())
-        if name is None:
+        if name is None or (name and self._serves_a_service_loop(name)):
             return
         subject = f"Client `{name}` (`{constructor}()`)" if name else f"`{constructor}()`"
         self.report(
