@@ -99,6 +99,10 @@ WSGI_START_RESPONSE = "start_response"
 ASGI_SCOPE_PARAMETERS = frozenset({"scope"})
 # The AWS Lambda event's headers keep the client's casing (API Gateway REST API, ALB).
 LAMBDA_EVENT_PARAMETERS = frozenset({"event", "lambda_event"})
+LAMBDA_CONTEXT_PARAMETERS = frozenset({"context", "lambda_context"})
+# `extract(os.environ)`: environment variables are named `TRACEPARENT` (the environment
+# carrier of opentelemetry-api 1.40+ reads them with its `EnvironmentGetter`).
+PROCESS_ENVIRONMENT = "os.environ"
 HEADERS_KEY = "headers"
 # Span starters whose parent is taken from the current context when none is given: a
 # `Tracer` subclass implementing `start_span` must fall back to the current span.

@@ -1,5 +1,7 @@
 # ctxlint: select = ["CTX1"]
 # CTX104: extractions whose carrier cannot hold a readable `traceparent`.
+import os
+
 from elasticapm.utils.disttracing import TraceParent
 from instana.propagators.format import Format
 from opentelemetry import context, propagate, trace
@@ -68,6 +70,11 @@ def publish(channel, body, properties):
         channel.basic_publish("", "jobs", body, properties)
 
 
+def child_process_main():
+    with tracer.start_as_current_span("job", context=extract(os.environ)):  # error: CTX104
+        pass
+
+
 def instana_tracer():
     return None
 
@@ -110,3 +117,9 @@ def relay(channel, received, outgoing):
     with tracer.start_as_current_span("relay", context=parent, kind=trace.SpanKind.CONSUMER):
         propagate.inject(outgoing.headers)
         channel.basic_publish("", "jobs", b"", outgoing)
+
+
+def on_event(event):
+    # an event-bus handler: its `event` is not a Lambda event, the casing is its own
+    with tracer.start_as_current_span("event", context=extract(event["headers"])):
+        pass

@@ -27,8 +27,8 @@ class UnreadableCarrier(Rule):
     `CONSUMER` span; a WSGI environ or Django's
     `request.META` read with the default getter (their keys are `HTTP_TRACEPARENT`); an
     ASGI `scope["headers"]` list of byte pairs; an AWS Lambda event's `headers`, whose
-    keys keep the client's casing; or the outgoing headers the same function injects into
-    afterwards.
+    keys keep the client's casing; `os.environ` (`TRACEPARENT`); or the outgoing headers
+    the same function injects into afterwards.
 
     ## Why is this bad?
     An extractor that finds no `traceparent` returns an empty context (OpenTelemetry's
@@ -82,7 +82,8 @@ class UnreadableCarrier(Rule):
     The carrier is recognised by its shape where it is extracted: an attribute named
     `environ` or `META`, the `environ` parameter of a WSGI callable `(environ,
     start_response)`, `scope["headers"]` of a parameter
-    named `scope`, `event["headers"]`/`event.get("headers")` of a parameter named `event`,
+    named `scope`, `event["headers"]`/`event.get("headers")` of a handler `(event,
+    context)`, `os.environ`,
     an empty literal, or the expression a later `inject()` of the same function writes
     into. The extracted context is followed through local names of the same function; a
     parent built in another function is not. A `getter=` argument is taken as reading the
@@ -147,6 +148,12 @@ class UnreadableCarrier(Rule):
                     f"getter never finds `traceparent` there; extract from the request's headers, or pass a WSGI "
                     f"getter (`getter=wsgi_getter`)"
                 )
+            if shape == "env":
+                return "env", (
+                    f"`{source(option)}` holds environment variables, named `TRACEPARENT`: the default getter "
+                    f"looks up lower-case `traceparent` and never finds it; pass "
+                    f"`getter=EnvironmentGetter()` (`opentelemetry.propagators._envcarrier`)"
+                )
             if shape == "asgi":
                 return "asgi", (
                     f"`{source(option)}` is the ASGI scope's list of (bytes, bytes) header pairs, not a mapping: "
@@ -166,6 +173,8 @@ class UnreadableCarrier(Rule):
         if isinstance(node, cst.BooleanOperation) and isinstance(node.operator, cst.Or):
             node = node.left  # `event.get("headers") or {}`
         if isinstance(node, cst.Attribute) and node.attr.value in otel.WSGI_ENVIRON_ATTRIBUTES:
+            if (self.model.resolve(node) or "") == otel.PROCESS_ENVIRONMENT:
+                return "env"
             return "wsgi"
         if (
             isinstance(node, cst.Name)
@@ -178,8 +187,8 @@ class UnreadableCarrier(Rule):
         if owner is not None and owner in params:
             if owner in otel.ASGI_SCOPE_PARAMETERS and key == "subscript":
                 return "asgi"
-            if owner in otel.LAMBDA_EVENT_PARAMETERS:
-                return "lambda"
+            if owner in otel.LAMBDA_EVENT_PARAMETERS and params & otel.LAMBDA_CONTEXT_PARAMETERS:
+                return "lambda"  # `handler(event, context)`
         return None
 
     def _params(self) -> set[str]:
