@@ -17,6 +17,7 @@ A contributor extends these tables; a user reads them to know why work was judge
 
 from __future__ import annotations
 
+import re
 from typing import Optional
 
 CONTEXTVARS = "contextvars"
@@ -173,8 +174,14 @@ LOGGING_HOOK_BASES: dict[str, str] = {
     "logging.StreamHandler": "emit",
 }
 LOG_RECORD_FACTORY = "logging.setLogRecordFactory"
-# Words a file must contain to set up context-aware logging.
-LOGGING_SETUP_TOKENS = (b"merge_contextvars", b"merge_threadlocal", b"setLogRecordFactory", b"Filter", b"Formatter", b"Adapter", b"Handler")
+# What a file must contain to set up context-aware logging: structlog's merge, a record
+# factory, or a class deriving from a logging Filter, Formatter, LoggerAdapter or Handler.
+LOGGING_SETUP_WORDS = (b"merge_", b"setLogRecordFactory", b"Filter", b"Formatter", b"Adapter", b"Handler")
+LOGGING_SETUP = re.compile(
+    rb"merge_contextvars|merge_threadlocal|setLogRecordFactory"
+    rb"|^[ \t]*class[ \t]+\w+[ \t]*\([^)]*(?:Filter|Formatter|LoggerAdapter|Handler)\b",
+    re.MULTILINE,
+)
 LOGGING_INSTRUMENTATION = "logging"  # the OpenTelemetry entry-point name: log correlation
 
 # Sentry's default integrations include ThreadingIntegration; `default_integrations=False`

@@ -171,6 +171,7 @@ STARTUP_PREFIXES = ("setup_", "init_")
 STARTUP_DECORATOR_METHODS = frozenset({"on_event", "before_first_request", "before_serving", "on_startup", "connect"})
 # Of those, the programs' own roots: what they call (to any depth) is start-up code too.
 PROGRAM_ROOTS = frozenset({"main", "lifespan", "startup", "on_startup", "create_app", "setup_app", "init_app", "bootstrap"})
+PROGRAM_ROOT_WORDS = (b"def main", b"lifespan", b"startup", b"create_app", b"def setup_", b"init_app", b"bootstrap", b"__main__")
 PROGRAM_ROOT_LINE = re.compile(
     rb"^[ \t]*(?:async[ \t]+)?def[ \t]+(?:main|lifespan|startup|on_startup|create_app|setup_\w+|init_app|bootstrap)[ \t]*\("
     rb"|^if[ \t]+__name__[ \t]*==",

@@ -35,6 +35,8 @@ _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _OWN_PARAMETER = "U:the parameter "
 _COPY_CONTEXT = "contextvars.copy_context"
 MAIN_BLOCK = "<main>"
+_LEAVES = frozenset({ast.Constant, ast.Load, ast.Store, ast.Del, ast.Pass, ast.Break, ast.Continue, ast.alias})
+_HOP_NAMES = frozenset({"Thread", "Timer", "start_new_thread", "submit", "map", "run_in_executor", "apply_async", "Process"})
 
 
 def extract_call_graph(tree: ast.Module) -> dict:
@@ -88,6 +90,11 @@ class _FileGraph:
                     if alias.name != "*":
                         path = f"{module}.{alias.name}" if module and not module.endswith(".") else module + alias.name
                         self.aliases[alias.asname or alias.name] = canonical(path)
+        # Names whose loads are looked at (Flask's context locals, structlog's merge): the
+        # rest of the loads are skipped without resolving them.
+        self.context_heads = {
+            name for name, path in self.aliases.items() if path.split(".")[0] in ("flask", "flask_babel", "structlog")
+        }
         for statement in self.tree.body:
             if isinstance(statement, (*_FUNCTIONS, ast.ClassDef)):
                 self.defined.add(statement.name)
@@ -118,6 +125,13 @@ class _FileGraph:
             self._node(statement, scope)
 
     def _node(self, node: ast.AST, scope: _Scope) -> None:
+        kind = type(node)
+        if kind in _LEAVES:
+            return
+        if kind is ast.Name:
+            if type(node.ctx) is ast.Load and node.id in self.context_heads:
+                self._load(node, scope)
+            return
         if isinstance(node, ast.If) and not scope.qualname and _is_main_guard(node.test):
             self._main_block(node)
             return
@@ -149,12 +163,14 @@ class _FileGraph:
             return
         if isinstance(node, ast.Call):
             self._call(node, scope)
-        elif isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Load):
-            self._load(node, scope)
+        elif kind is ast.Attribute and type(node.ctx) is ast.Load:
             base = node
-            while isinstance(base, ast.Attribute):
+            while type(base) is ast.Attribute:
                 base = base.value
-            if base is not node and not isinstance(base, ast.Name):
+            if type(base) is ast.Name:
+                if base.id in self.context_heads:
+                    self._load(node, scope)
+            else:
                 self._node(base, scope)  # `make().attr`: the call inside the chain
             return  # the chain was judged whole
         elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.NamedExpr)) and scope.qualname:
@@ -162,8 +178,14 @@ class _FileGraph:
         elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)) and scope.qualname:
             for name in _names(node.target):
                 scope.locals[name] = None  # an element of something: its origin is unknown
-        for child in ast.iter_child_nodes(node):
-            self._node(child, scope)
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if type(value) is list:
+                for child in value:
+                    if isinstance(child, ast.AST):
+                        self._node(child, scope)
+            elif isinstance(value, ast.AST):
+                self._node(value, scope)
 
     def _function(self, node, scope: _Scope) -> None:
         qualname = f"{scope.qualname}.{node.name}" if scope.qualname else node.name
@@ -264,6 +286,8 @@ class _FileGraph:
 
     def _call(self, node: ast.Call, scope: _Scope) -> None:
         self._arguments(node, scope)
+        if scope.facts.get("calls") is not None and _hands_over(node.func):
+            scope.facts["hops"] = True  # hands work to a thread, pool or process
         if node.args and self._path_text(node.func, scope) == readers.LOG_RECORD_FACTORY:
             factory = self._reference(node.args[0], scope)
             if factory:
@@ -436,6 +460,23 @@ def _entry_point(path: str, method: Optional[str], called: bool) -> str:
     return ""
 
 
+def _statements(body: list) -> list:
+    """A function body's statements, those of its `if`/`try`/`with` blocks included."""
+    found = []
+    for statement in body:
+        found.append(statement)
+        for field in ("body", "orelse", "finalbody", "handlers"):
+            inner = getattr(statement, field, None)
+            if type(inner) is list and not isinstance(statement, (*_FUNCTIONS, ast.ClassDef)):
+                found.extend(_statements(inner))
+    return found
+
+
+def _hands_over(func: ast.AST) -> bool:
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    return name in _HOP_NAMES
+
+
 def _is_main_guard(test: ast.AST) -> bool:
     return (
         isinstance(test, ast.Compare)
@@ -476,7 +517,9 @@ def _callable_attributes(node: ast.ClassDef) -> dict[str, str]:
             continue
         arguments = method.args
         params = {a.arg for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)} - {"self"}
-        for statement in ast.walk(method):
+        if not params and method.name != "__init__":
+            continue
+        for statement in _statements(method.body):
             if not isinstance(statement, ast.Assign):
                 continue
             value = statement.value

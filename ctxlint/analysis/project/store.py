@@ -54,7 +54,6 @@ FACTS_VERSION = 4
 _RACY_SECONDS = 2.0
 
 _MAX_LAUNCH_FILE_BYTES = 1_000_000
-_MAX_HELPERS = 400  # helper names whose callers the call graph reads
 
 # A file without any of these cannot contribute a fact (case variants of the tracing
 # wrapper words are covered by their common part). `inject`/`extract` are not among them:
@@ -69,9 +68,12 @@ _PY_TOKENS = (
 def extract_python_facts(source: bytes) -> FileFacts:
     facts = FileFacts(used=used_libraries(source))
     facts.hops = any(token in source for token in hops.HOP_TOKENS)
-    facts.logging_setup = any(token in source for token in readers.LOGGING_SETUP_TOKENS)
-    facts.entry_points = bool(entrypoints_table.DECORATED_HANDLER.search(source))
-    facts.program_roots = bool(entrypoints_table.PROGRAM_ROOT_LINE.search(source))
+    # (cheap word tests first: the regular expressions run on few files)
+    facts.logging_setup = any(t in source for t in readers.LOGGING_SETUP_WORDS) and bool(readers.LOGGING_SETUP.search(source))
+    facts.entry_points = b"@" in source and bool(entrypoints_table.DECORATED_HANDLER.search(source))
+    facts.program_roots = any(t in source for t in entrypoints_table.PROGRAM_ROOT_WORDS) and bool(
+        entrypoints_table.PROGRAM_ROOT_LINE.search(source)
+    )
     if not any(token in source for token in _PY_TOKENS):
         return facts
     try:
@@ -216,26 +218,35 @@ def _context_flow(root: Path, entries: dict[str, list], facts: ProjectFacts) -> 
             if module is not None:
                 records.extend((module, record) for record in module.graph["logging"])
     summaries.settle_logging(records, instrumented(readers.LOGGING_INSTRUMENTATION))
-    for relative in python:
-        if not entries[relative][2].get("hops"):
-            continue
-        module = load(module_name(relative))
-        if module is None:
-            continue
+    hop_modules = [load(module_name(relative)) for relative in python if entries[relative][2].get("hops")]
+    hop_modules = [module for module in hop_modules if module is not None]
+    for relative in _callers_of(root, python, _helpers(hop_modules)):
+        load(module_name(relative))
+    # What the rules will ask about: every callable handed on (a hop's work is always an
+    # argument of the hop, or called by a lambda that is) and the `run` of every class.
+    for module in [m for m in list(modules.values()) if m is not None]:
         for qualname, function in module.graph["functions"].items():
-            summaries.need(f"{module.name}.{qualname}")
             cls = qualname.rsplit(".", 1)[0] if function.get("method") else None
+            if (cls is not None and qualname.endswith(".run")) or function.get("decorated"):
+                summaries.need(f"{module.name}.{qualname}")  # a thread's `run`; a decorator's callable
             for reference, _line in function["calls"]:
-                if reference.startswith("A:"):
+                if reference.startswith(("A:L:", "A:P:", "A:S:")):
                     mentioned = summaries.function(reference[2:], module, cls)
                     if mentioned is not None:
                         summaries.need(mentioned)
+        for callee, arguments, keywords, _line, caller in module.graph.get("arguments", ()):
+            for argument in (*arguments, *keywords.values()):
+                for reference in (argument[2:].split(";") if argument and argument.startswith("Λ:") else [argument]):
+                    if reference and reference[:2] in ("L:", "P:", "S:"):
+                        owner = module.graph["functions"].get(caller, {})
+                        mentioned = summaries.function(reference, module, caller.rsplit(".", 1)[0] if owner.get("method") else None)
+                        if mentioned is not None:
+                            summaries.need(mentioned)
     for relative in python:
         if entries[relative][2].get("entry_points") or entries[relative][2].get("program_roots"):
             load(module_name(relative))
-    for relative in _callers_of(root, python, _helpers([m for m in list(modules.values()) if m is not None])):
-        load(module_name(relative))
     loaded = [module for module in list(modules.values()) if module is not None]
+    summaries.load = lambda name: modules.get(name)  # reachability follows what is read, reads no more
     entry_reached = summaries.reached_from_entry_points(loaded)
     started = summaries.reached_from_program_roots(loaded)
     needs = {name: need for name, need in sorted(summaries.memo.items()) if need.kind != "free"}
@@ -243,35 +254,47 @@ def _context_flow(root: Path, entries: dict[str, list], facts: ProjectFacts) -> 
     return ContextFlow(graphs, tuple(python), needs, entry_reached, started, summaries.logging), parsed
 
 
-def _helpers(modules: list[ModuleGraph]) -> set[str]:
-    """Names of functions that hand one of their parameters on (a helper that runs its
-    caller's callable somewhere, a decorator's `func`): their callers say what the callable
-    really is, so the modules calling them are read too."""
-    names = set()
+def _helpers(modules: list[ModuleGraph]) -> dict[str, set[str]]:
+    """Module-level functions that hand one of their parameters to a thread or pool (a
+    helper that runs its caller's callable, a decorator's `func`), by module: their callers
+    say what the callable really is, so the modules calling them are read too. A method is
+    left out: its callers (`obj.run(...)` on an object of unknown type) could not be
+    resolved to it anyway."""
+    helpers: dict[str, set[str]] = {}
     for module in modules:
-        for qualname, function in module.graph["functions"].items():
-            if any(reference.startswith("A:U:the parameter") for reference, _line in function["calls"]):
-                names.add(qualname.rsplit(".", 1)[-1])
-            outer = qualname.rsplit(".", 1)[0] if "." in qualname else None
-            if outer in module.graph["functions"] and module.graph["functions"][outer].get("params"):
-                names.add(outer.rsplit(".", 1)[-1])  # a closure: the decorator or factory
-    names.discard("__init__")
-    return {name for name in names if name.isidentifier() and not name.startswith("<")}
+        functions = module.graph["functions"]
+        for qualname, function in functions.items():
+            top = qualname.split(".", 1)[0]
+            if not function.get("hops") or top not in functions or top.startswith(("<", "__")):
+                continue
+            hands_on = any(reference.startswith("A:U:the parameter") for reference, _line in function["calls"])
+            if hands_on or (top != qualname and functions[top].get("params")):
+                helpers.setdefault(module.path, set()).add(top)
+    return helpers
 
 
-def _callers_of(root: Path, python: list[str], names: set[str]) -> list[str]:
-    """Files whose text calls or applies one of `names` (`name(`, `@name`)."""
-    if not names:
+def _callers_of(root: Path, python: list[str], helpers: dict[str, set[str]]) -> list[str]:
+    """Files that call or apply a helper (`name(`, `@name`) and import its module."""
+    patterns = []
+    for defining, names in sorted(helpers.items()):
+        alternatives = b"|".join(re.escape(n.encode()) for n in sorted(names) if n.isidentifier())
+        if not alternatives:
+            continue
+        tail = re.escape(module_name(defining).rsplit(".", 1)[-1].encode())
+        patterns.append((
+            defining,
+            re.compile(rb"\b(?:" + alternatives + rb")\s*\(|@(?:" + alternatives + rb")\b"),
+            re.compile(rb"^[ \t]*(?:from[ \t]+[\w.]*\b" + tail + rb"[ \t]+import|import[ \t]+[\w.]*\b" + tail + rb"\b)", re.M),
+        ))
+    if not patterns:
         return []
-    alternatives = b"|".join(re.escape(n.encode()) for n in sorted(names)[:_MAX_HELPERS])
-    pattern = re.compile(rb"\b(?:" + alternatives + rb")\s*\(|@(?:" + alternatives + rb")\b")
     found = []
     for relative in python:
         try:
             data = (root / relative).read_bytes()
         except OSError:
             continue
-        if pattern.search(data):
+        if any(relative != defining and used.search(data) and imported.search(data) for defining, used, imported in patterns):
             found.append(relative)
     return found
 

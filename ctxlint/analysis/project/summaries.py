@@ -19,7 +19,7 @@ from ctxlint.semantics import boundaries as bnd
 from ctxlint.semantics import context_readers as readers
 from ctxlint.semantics import entrypoints as entrypoint_table
 
-MAX_DEPTH = 10  # calls followed from a hop's work
+MAX_DEPTH = 5  # calls followed from a hop's work (module by module: each level may read one more)
 COPY_CONTEXT = "contextvars.copy_context"
 
 
