@@ -52,8 +52,6 @@ def check_tokens(tokens):
 
 
 class Consumer:
-    STOP = object()
-
     def __init__(self):
         self._inbox = queue.Queue()
         threading.Thread(target=self._drain, daemon=True).start()
@@ -61,12 +59,30 @@ class Consumer:
     def _drain(self):
         while True:  # error: CTX404
             message = self._inbox.get()
-            if message is self.STOP:
+            if message is None:
                 return
             print(message)
 
     def send(self, message):
         self._inbox.put(message)
+
+
+class TerminatedWorker:
+    """A dedicated sentinel object exists to be sent (sentry's BackgroundWorker sends its
+    `_TERMINATOR` from `kill()`, possibly through another module)."""
+
+    TERMINATOR = object()
+
+    def __init__(self):
+        self._inbox = queue.Queue()
+        threading.Thread(target=self._drain, daemon=True).start()
+
+    def _drain(self):
+        while True:
+            message = self._inbox.get()
+            if message is self.TERMINATOR:
+                return
+            print(message)
 
 
 # --- not reported ---------------------------------------------------------------------

@@ -82,9 +82,10 @@ class WorkerWithoutExit(ThreadTargetRule):
     handler whose `try` holds no wait that can raise (a blocking `get()`, `wait()`,
     `join()` or `acquire()` never raises; a timed or non-blocking call, `recv()`,
     `accept()` or `result()` can), and behind a sentinel test (`if item is None: break`)
-    on a value read from a queue that is a local of an enclosing function or a private
-    attribute (`self._queue`), never handed to other code, and never given that sentinel by
-    a `put` in this module. `.recv(n)` on a socket counts as blocking only when the module
+    for `None` on a value read from a queue that is a local of an enclosing function or a
+    private attribute (`self._queue`), never handed to other code, and never given `None`
+    by a `put` in this module (a dedicated sentinel object, `if item is _STOP:`, is taken
+    to be sent by someone). `.recv(n)` on a socket counts as blocking only when the module
     never calls `settimeout`/`setblocking`/`setdefaulttimeout`. Loops that test a stop
     flag (`while not stop.is_set():`) are CTX408's.
     """
@@ -145,13 +146,16 @@ class WorkerWithoutExit(ThreadTargetRule):
         return False
 
     def _sentinel_never_sent(self, loop: cst.While, test: cst.BaseExpression) -> bool:
-        """`if item is None:` (`is STOP`, `== STOP`) where `item = <queue>.get()` in the loop,
-        the queue is a local of an enclosing function or a private attribute (`self._queue`)
-        that is never handed to other code, and no `put(...)` in this module sends it."""
+        """`if item is None:` where `item = <queue>.get()` in the loop, the queue is a local of
+        an enclosing function or a private attribute (`self._queue`) that is never handed to
+        other code, and no `put(...)` in this module sends `None`. A dedicated sentinel object
+        (`if item is _STOP:`) is taken to be sent by someone: it exists for nothing else."""
         sentinel = sentinel_test(test)
         if sentinel is None:
             return False
         name, value = sentinel
+        if value != "None":
+            return False  # a dedicated sentinel object (`_TERMINATOR = object()`) exists to be sent
         queue = None
         for node in own_descendants(loop):
             if isinstance(node, cst.Assign) and isinstance(node.value, cst.Call):
@@ -186,6 +190,11 @@ class WorkerWithoutExit(ThreadTargetRule):
             and queue.attr.value.startswith("_")
         ):
             return False
+        else:
+            scope = self.model.function.enclosing_class if self.model.function is not None else None
+            if scope is None:
+                return False
+            region = scope.node  # the class whose private attribute it is
         for node in iter_descendants(region):
             if isinstance(node, cst.Arg) and source(node.value) == text:
                 return False  # handed to other code, which may send the sentinel
