@@ -1,4 +1,3 @@
-# ctxlint: preview
 # ctxlint: select = ["CTX2"]
 # CTX205: processes started inside an entry point or a span without a trace carrier.
 import multiprocessing
@@ -13,7 +12,12 @@ pool = ProcessPoolExecutor()
 
 
 def build_report(n, carrier=None):
-    return n
+    with tracer.start_as_current_span("build_report"):  # a new root in the child
+        return n
+
+
+def checksum(n):
+    return n * 2  # needs nothing: a process costs no trace
 
 
 @app.post("/report")
@@ -41,6 +45,11 @@ def report_with_carrier():
     carrier = {}
     propagate.inject(carrier)
     return pool.submit(build_report, 1, carrier).result()
+
+
+@app.post("/checksum")
+def checksum_in_a_process():
+    return pool.submit(checksum, 1).result()
 
 
 def offline_job():
