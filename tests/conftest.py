@@ -51,3 +51,49 @@ def run_json(*args: str, cwd: Path | None = None) -> list[dict]:
 @pytest.fixture
 def ctxlint():
     return run_ctxlint
+
+
+# ---------------------------------------------------------------------- canary findings
+# Tests that are not about one rule (exit codes, columns, noqa, outputs, caches, fixes)
+# need code the rules really report. CTX201-CTX203 report a hop only when its work needs
+# the context and the hop is not start-up code: `audit` below reads a ContextVar, and the
+# thread is started per call (in `handle`). CTX201 is a default rule whose (unsafe) fix
+# runs the target in `contextvars.copy_context()`.
+READS_CONTEXT = """\
+from contextvars import ContextVar
+
+request_id = ContextVar("request_id", default="-")
+
+
+def audit(*event):
+    print(request_id.get(), *event)
+"""
+# CTX201 at 12:5-12:50.
+THREAD_CALL = "threading.Thread(target=audit, args=(event,))"
+THREAD = "import threading\n" + READS_CONTEXT + f"\n\ndef handle(event):\n    {THREAD_CALL}.start()\n"
+
+
+def line_of(text: str, needle: str, occurrence: int = 1) -> int:
+    """The 1-based line of the `occurrence`-th line of `text` that contains `needle`."""
+    lines = [number for number, line in enumerate(text.splitlines(), 1) if needle in line]
+    return lines[occurrence - 1]
+
+
+# A preview rule's finding, for tests of how preview rules are enabled: CTX505
+# (contextvar-get-may-raise, family CTX5), `get()` on a ContextVar without a default.
+PREVIEW_CODE, PREVIEW_FAMILY = "CTX505", "CTX5"
+PREVIEW_SOURCE = """\
+import contextvars
+
+tenant = contextvars.ContextVar("tenant")
+
+
+def current():
+    return tenant.get()
+"""
+
+
+def is_preview(code: str) -> bool:
+    from ctxlint.rules import registry
+
+    return registry()[code].preview

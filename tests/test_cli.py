@@ -8,12 +8,21 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import run_ctxlint
+from conftest import (
+    PREVIEW_CODE,
+    PREVIEW_FAMILY,
+    PREVIEW_SOURCE,
+    READS_CONTEXT,
+    THREAD,
+    THREAD_CALL,
+    is_preview,
+    line_of,
+    run_ctxlint,
+)
 
-# CTX201-CTX203 are preview rules (benchmarks/PRECISION.md): test projects select the family.
+# Test projects select the CTX2 family explicitly.
+# THREAD (conftest) is one CTX201 finding: a per-call thread whose target reads a ContextVar.
 ENABLE = '[tool.ctxlint]\nextend-select = ["CTX2"]\n'
-THREAD = "import threading\n\n\ndef handle():\n    threading.Thread(target=print).start()\n"
-SUBCLASS = "import threading\n\n\nclass Uploader(threading.Thread):\n    def run(self):\n        pass\n"
 
 
 def out(completed: subprocess.CompletedProcess) -> str:
@@ -67,7 +76,9 @@ def test_findings_text_output_and_exit_code(project: Path) -> None:
     completed = check(project)
     assert completed.returncode == 1
     lines = out(completed).splitlines()
-    assert lines[0].startswith("jobs.py:5:5: CTX201 `Thread` runs `print` with an empty context")
+    assert lines[0].startswith(
+        "jobs.py:12:5: CTX201 `Thread` runs `audit` with an empty context, but `audit` reads ContextVar `request_id`"
+    )
     assert lines[-1] == "Found 1 error (1 fixable with --fix --unsafe-fixes)."
 
 
@@ -110,12 +121,13 @@ def test_select_and_ignore(project: Path, args: list[str], expected: set[str]) -
 
 def test_preview_rules_need_preview_or_explicit_select(project: Path) -> None:
     (project / "pyproject.toml").write_text("[tool.ctxlint]\n")
-    (project / "jobs.py").write_text(SUBCLASS)
-    assert "CTX206" not in out(check(project))
-    assert "CTX206" not in out(check(project, "--select", "CTX"))
-    assert "CTX206" in out(check(project, "--preview"))
-    assert "CTX206" in out(check(project, "--extend-select", "CTX206"))
-    assert "CTX206" in out(check(project, "--extend-select", "CTX2"))  # a family is explicit too
+    (project / "jobs.py").write_text(PREVIEW_SOURCE)
+    assert is_preview(PREVIEW_CODE)
+    assert PREVIEW_CODE not in out(check(project))
+    assert PREVIEW_CODE not in out(check(project, "--select", "CTX"))
+    assert PREVIEW_CODE in out(check(project, "--preview"))
+    assert PREVIEW_CODE in out(check(project, "--extend-select", PREVIEW_CODE))
+    assert PREVIEW_CODE in out(check(project, "--extend-select", PREVIEW_FAMILY))  # a family is explicit too
 
 
 def test_unknown_selector_is_a_usage_error(project: Path) -> None:
@@ -172,8 +184,8 @@ def test_per_file_ignores(project: Path) -> None:
 
 def test_target_version_from_requires_python(project: Path) -> None:
     source = (
-        "import contextvars\nimport threading\n\n\ndef f():\n"
-        "    threading.Thread(target=print, context=contextvars.copy_context()).start()\n"
+        "import contextvars\nimport threading\n" + READS_CONTEXT + "\n\ndef f():\n"
+        "    threading.Thread(target=audit, context=contextvars.copy_context()).start()\n"
     )
     (project / "jobs.py").write_text(source)
     assert check(project).returncode == 1
@@ -183,15 +195,16 @@ def test_target_version_from_requires_python(project: Path) -> None:
 
 
 def test_noqa(project: Path) -> None:
-    (project / "jobs.py").write_text(
-        "import threading\n\n\ndef f():\n"
-        "    threading.Thread(target=print).start()  # noqa\n"
-        "    threading.Thread(target=print).start()  # noqa: CTX201\n"
-        "    threading.Thread(target=print).start()  # noqa:CTX202,CTX203\n"
-        "    threading.Thread(\n        target=print,\n    ).start()  # NOQA: CTX201\n"
+    source = (
+        "import threading\n" + READS_CONTEXT + "\n\ndef f():\n"
+        "    threading.Thread(target=audit).start()  # noqa\n"
+        "    threading.Thread(target=audit).start()  # noqa: CTX201\n"
+        "    threading.Thread(target=audit).start()  # noqa:CTX202,CTX203\n"
+        "    threading.Thread(\n        target=audit,\n    ).start()  # NOQA: CTX201\n"
     )
+    (project / "jobs.py").write_text(source)
     findings = json.loads(out(check(project, "--output-format", "json")))
-    assert [(f["line"], f["code"]) for f in findings] == [(7, "CTX201")]
+    assert [(f["line"], f["code"]) for f in findings] == [(line_of(source, "# noqa:CTX202,CTX203"), "CTX201")]
 
 
 def test_gitignore_exclude_and_virtualenvs_are_skipped(project: Path) -> None:
@@ -209,7 +222,7 @@ def test_gitignore_exclude_and_virtualenvs_are_skipped(project: Path) -> None:
 
 def test_output_is_sorted_and_deterministic(project: Path) -> None:
     for name in ("b.py", "a.py", "c.py"):
-        (project / name).write_text(THREAD + THREAD.replace("def handle", "def other").split("\n\n\n")[1])
+        (project / name).write_text(THREAD + f"\n\ndef other(event):\n    {THREAD_CALL}.start()\n")
     first = out(check(project, "--jobs", "2"))
     assert first == out(check(project, "--jobs", "1"))
     names = [line.split(":")[0] for line in first.splitlines()[:-1]]
@@ -219,15 +232,16 @@ def test_output_is_sorted_and_deterministic(project: Path) -> None:
 def test_json_fields(project: Path) -> None:
     [finding] = json.loads(out(check(project, "--output-format", "json")))
     assert set(finding) >= {"code", "name", "message", "filename", "line", "column", "end_line", "end_column", "fix", "doc"}
-    assert (finding["line"], finding["column"], finding["end_line"], finding["end_column"]) == (5, 5, 5, 35)
+    assert (finding["line"], finding["column"], finding["end_line"], finding["end_column"]) == (12, 5, 12, 50)
     assert finding["fix"]["applicability"] == "unsafe"
-    assert "+    threading.Thread(target=contextvars.copy_context().run, args=(print,)).start()" in finding["fix"]["diff"]
+    fixed = "+    threading.Thread(target=contextvars.copy_context().run, args=(audit, event)).start()"
+    assert fixed in finding["fix"]["diff"]
 
 
 def test_stdin(project: Path) -> None:
     completed = run_ctxlint("check", "--no-cache", "--stdin-filename", "jobs.py", cwd=project, stdin=THREAD.encode())
     assert completed.returncode == 1
-    assert out(completed).startswith("jobs.py:5:5: CTX201 ")
+    assert out(completed).startswith("jobs.py:12:5: CTX201 ")
     fixed = run_ctxlint(
         "check", "--no-cache", "--stdin-filename", "jobs.py", "--fix", "--unsafe-fixes", cwd=project, stdin=THREAD.encode()
     )

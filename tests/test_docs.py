@@ -127,7 +127,8 @@ def test_internal_error_is_reported_and_other_findings_survive(tmp_path: Path) -
         shipped = ctxlint.rules._load()
         ctxlint.rules._load = lambda: tuple(sorted((*shipped, ("CTX299", Broken))))
 
-        source = b"import threading\\n\\ndef f():\\n    threading.Thread(target=print).start()\\n"
+        # CTX201: the thread runs the caller's callable (`job`); no project facts are needed
+        source = b"import threading\\n\\ndef f(job):\\n    threading.Thread(target=job).start()\\n"
         result = lint_bytes(source, "jobs.py", Settings(extend_select=("CTX2",)), ProjectFacts())
         for finding in result.findings:
             print(finding.code, finding.message)

@@ -6,10 +6,10 @@ import re
 import subprocess
 from pathlib import Path
 
-from conftest import script
+from conftest import PREVIEW_CODE, PREVIEW_SOURCE, READS_CONTEXT, is_preview, line_of, script
 from fixtures import lint_all
 
-ENABLE = '[tool.ctxlint]\nextend-select = ["CTX2"]\n'  # CTX201-203 are preview rules
+ENABLE = '[tool.ctxlint]\nextend-select = ["CTX2"]\n'
 LINE = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): (?P<code>CTX\d{3}) ")
 
 
@@ -46,46 +46,48 @@ def test_parity_with_cli_on_all_fixtures(tmp_path: Path) -> None:
 
 def test_columns_match_cli(tmp_path: Path) -> None:
     source = tmp_path / "jobs.py"
-    source.write_text("import threading\n\n\ndef f():\n    x = 1; threading.Thread(target=print).start()\n")
+    text = "import threading\n" + READS_CONTEXT + "\n\ndef f():\n    x = 1; threading.Thread(target=audit).start()\n"
+    source.write_text(text)
     (tmp_path / "pyproject.toml").write_text(ENABLE)
     completed = run_flake8("jobs.py", cwd=tmp_path)
-    assert completed.stdout.startswith("jobs.py:5:12: CTX201 "), completed.stdout
+    assert completed.stdout.startswith(f"jobs.py:{line_of(text, 'x = 1;')}:12: CTX201 "), completed.stdout
 
 
 def test_noqa_is_honoured(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text(ENABLE)
-    (tmp_path / "jobs.py").write_text(
-        "import threading\n\n\ndef f():\n"
-        "    threading.Thread(target=print).start()  # noqa: CTX201\n"
-        "    threading.Thread(target=print).start()  # noqa: CTX202\n"
-        "    threading.Thread(\n        target=print,\n    ).start()  # noqa: CTX2\n"
+    text = (
+        "import threading\n" + READS_CONTEXT + "\n\ndef f():\n"
+        "    threading.Thread(target=audit).start()  # noqa: CTX201\n"
+        "    threading.Thread(target=audit).start()  # noqa: CTX202\n"
+        "    threading.Thread(\n        target=audit,\n    ).start()  # noqa: CTX2\n"
     )
+    (tmp_path / "jobs.py").write_text(text)
     completed = run_flake8("jobs.py", cwd=tmp_path)
-    assert [line.split(": ")[0] for line in completed.stdout.splitlines()] == ["jobs.py:6:5"]
+    reported = line_of(text, "# noqa: CTX202")
+    assert [line.split(": ")[0] for line in completed.stdout.splitlines()] == [f"jobs.py:{reported}:5"]
 
 
 def test_preview_rules_need_an_option(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("[tool.ctxlint]\n")
-    (tmp_path / "jobs.py").write_text(
-        "import threading\n\n\nclass Uploader(threading.Thread):\n    def run(self):\n        pass\n"
-    )
+    (tmp_path / "jobs.py").write_text(PREVIEW_SOURCE)
+    assert is_preview(PREVIEW_CODE)
     assert run_flake8("jobs.py", cwd=tmp_path).stdout == ""
     preview = run_flake8("jobs.py", "--ctxlint-preview", cwd=tmp_path)
-    assert "CTX206" in preview.stdout
+    assert PREVIEW_CODE in preview.stdout
     selected = subprocess.run(
-        [script("flake8"), "--isolated", "--select", "CTX206", "jobs.py"],
+        [script("flake8"), "--isolated", "--select", PREVIEW_CODE, "jobs.py"],
         cwd=tmp_path,
         capture_output=True,
         text=True,
     )
-    assert "CTX206" in selected.stdout
+    assert PREVIEW_CODE in selected.stdout
 
 
 def test_target_version_option(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text(ENABLE)
     (tmp_path / "jobs.py").write_text(
-        "import contextvars\nimport threading\n\n\ndef f():\n"
-        "    threading.Thread(target=print, context=contextvars.copy_context()).start()\n"
+        "import contextvars\nimport threading\n" + READS_CONTEXT + "\n\ndef f():\n"
+        "    threading.Thread(target=audit, context=contextvars.copy_context()).start()\n"
     )
     assert "CTX201" in run_flake8("jobs.py", cwd=tmp_path).stdout
     assert run_flake8("jobs.py", "--ctxlint-target-version", "py314", cwd=tmp_path).stdout == ""

@@ -156,28 +156,36 @@ def _expression(source: str) -> bool:
 EXPRESSIONS = hypothesmith.from_node(cst.BaseExpression, auto_target=False).filter(_expression).map(lambda s: f"({s.strip()})")
 
 # Every fixable form (CTX201 Thread, Timer, _thread; CTX202 submit; CTX203 both fixes),
-# around generated code and generated arguments.
+# around generated code and generated arguments. CTX201-CTX203 report work that needs the
+# context: here the caller's callable `job` (alone, or in a partial with a generated
+# argument, so that the fix moves generated code); a generated target is reported only if
+# it happens to need the context.
 FIXABLE = '''\
 import _thread
 import asyncio
+import functools
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 {prelude}
 
-def handle(request):
+EXECUTOR = ThreadPoolExecutor()
+
+
+def handle(request, job):
     threading.Thread(target={f}, args={args}).start()
-    threading.Thread(target={f}, args=({a}, {b}), daemon={a}).start()
-    threading.Timer({a}, {f}, args=[{b}]).start()
-    _thread.start_new_thread({f}, {args})
+    threading.Thread(target=job, args={args}).start()
+    threading.Thread(target=functools.partial(job, {f}), args=({a}, {b}), daemon={a}).start()
+    threading.Timer({a}, job, args=[{b}]).start()
+    _thread.start_new_thread(job, {args})
     with ThreadPoolExecutor() as pool:
-        return pool.submit({f}, {a}, key={b})
+        return pool.submit(functools.partial(job, {f}), {a}, key={b})
 
 
-async def offload(executor):
+async def offload(job):
     loop = asyncio.get_running_loop()
-    await loop.run_in_executor(None, {f}, {a})
-    return loop.run_in_executor(executor, {f}, {b})
+    await loop.run_in_executor(None, job, {a})
+    return loop.run_in_executor(EXECUTOR, functools.partial(job, {f}), {b})
 '''
 
 

@@ -19,26 +19,33 @@ from urllib.parse import unquote_to_bytes
 
 import jsonschema
 import pytest
-from conftest import REPO, TESTDATA, run_ctxlint, run_json
+from conftest import READS_CONTEXT, REPO, TESTDATA, THREAD, line_of, run_ctxlint, run_json
 from fixtures import materialise
 
 SCHEMA = REPO / "tests" / "data" / "sarif-schema-2.1.0.json"
 HOSTILE_NAME = "evil\n::error file=pwned.py,line=1::injected %0A\r,50%::.py"
-# The message quotes the target's source: a would-be command and escapes.
-HOSTILE_SOURCE = """import threading
-
+# Two CTX201 findings (the targets read a ContextVar); the second message quotes the
+# target's source: a would-be command and escapes.
+HOSTILE_SOURCE = (
+    "import threading\n"
+    + READS_CONTEXT
+    + """
 
 def handle(entry):
-    threading.Thread(target=print, args=(entry,)).start()
+    threading.Thread(target=audit, args=(entry,)).start()
     threading.Thread(
-        target=lambda: print("%0A::warning file=x.py::x, 100%", entry),
+        target=lambda: audit("%0A::warning file=x.py::x, 100%", entry),
     ).start()
 """
+)
 UNICODE_SOURCE = """import threading
+from contextvars import ContextVar
+
+запрос = ContextVar("запрос", default="-")
 
 
 def 处理(задача):
-    print(задача)
+    print(запрос.get(), задача)
 
 
 def handle(задача):
@@ -177,7 +184,7 @@ def expected_level(code: str) -> str:
 
 def project(root: Path, files: dict[str, str | bytes]) -> Path:
     root.mkdir(parents=True, exist_ok=True)
-    # CTX201-CTX203 are preview rules (benchmarks/PRECISION.md): the family is selected.
+    # The CTX2 family is selected explicitly.
     (root / "pyproject.toml").write_text("[tool.ctxlint]\nextend-select = [\"CTX2\"]\n", encoding="utf-8")
     for name, content in files.items():
         path = root / name
@@ -401,7 +408,7 @@ def test_every_format_is_well_formed_with_non_ascii_paths_and_messages(tmp_path:
     root = project(tmp_path / "répertoire", {name: UNICODE_SOURCE})
     found = run_json(cwd=root)
     assert [(f["filename"], f["code"]) for f in found] == [(name, "CTX201")]
-    assert "处理" in found[0]["message"]
+    assert "处理" in found[0]["message"] and "запрос" in found[0]["message"]
     output = ctxlint_output(fmt, cwd=root)
     if fmt == "sarif":
         document = json.loads(output)
@@ -442,18 +449,25 @@ def test_sarif_and_junit_stay_well_formed_with_undecodable_and_control_character
 @pytest.mark.parametrize(
     "source",
     [
-        pytest.param("import threading\n\n\ndef f():\n    threading.Thread(target=print).start()\n", id="thread"),
+        pytest.param(THREAD, id="thread"),
         pytest.param(
-            "import contextvars\nfrom concurrent.futures import ThreadPoolExecutor\r\n\r\n"
-            "pool = ThreadPoolExecutor()\r\n\r\n\r\ndef f(job):\r\n    return pool.submit(print, job)\r\n",
+            "import contextvars\n"
+            + (
+                "from concurrent.futures import ThreadPoolExecutor\n"
+                + READS_CONTEXT
+                + "\npool = ThreadPoolExecutor()\n\n\ndef f(job):\n    return pool.submit(audit, job)\n"
+            ).replace("\n", "\r\n"),
             id="executor-crlf",
         ),
         pytest.param(
-            "import asyncio\n\n\nasync def f(job):\n    loop = asyncio.get_running_loop()\n"
-            "    return await loop.run_in_executor(None, print, job)\n",
+            "import asyncio\n" + READS_CONTEXT + "\n\nasync def f(job):\n    loop = asyncio.get_running_loop()\n"
+            "    return await loop.run_in_executor(None, audit, job)\n",
             id="run-in-executor",
         ),
-        pytest.param("import threading\nthreading.Thread(target=print).start()", id="last-line-without-newline"),
+        pytest.param(
+            "import threading\n" + READS_CONTEXT + "\n\ndef f():\n    threading.Thread(target=audit).start()",
+            id="last-line-without-newline",
+        ),
     ],
 )
 def test_sarif_fix_is_the_edit_that_fix_applies(tmp_path: Path, source: str) -> None:
@@ -502,12 +516,14 @@ def test_sarif_related_locations_and_marked_missing_newline() -> None:
 
 def test_sarif_omits_noqa_suppressed_findings(tmp_path: Path) -> None:
     source = (
-        "import threading\n\n\ndef f():\n    threading.Thread(target=print).start()\n"
-        "    threading.Thread(target=input).start()  # noqa: CTX201\n"
+        "import threading\n" + READS_CONTEXT + "\n\ndef f():\n    threading.Thread(target=audit).start()\n"
+        "    threading.Thread(target=audit).start()  # noqa: CTX201\n"
     )
     root = project(tmp_path / "repo", {"jobs.py": source})
+    assert len(run_json(cwd=root)) == 1
     document = json.loads(ctxlint_output("sarif", cwd=root))
-    assert [region(r["locations"][0])[0] for r in document["runs"][0]["results"]] == [5]
+    reported = line_of(source, "threading.Thread(target=audit).start()")
+    assert [region(r["locations"][0])[0] for r in document["runs"][0]["results"]] == [reported]
 
 
 def test_clean_run_outputs(tmp_path: Path) -> None:
@@ -523,9 +539,8 @@ def test_clean_run_outputs(tmp_path: Path) -> None:
 
 def test_junit_lists_standard_input_as_its_file(tmp_path: Path) -> None:
     root = project(tmp_path / "repo", {})
-    source = "import threading\n\n\ndef f():\n    threading.Thread(target=print).start()\n"
     args = ("--no-cache", "--output-format", "junit", "--stdin-filename", "app/jobs.py")
-    completed = run_ctxlint("check", *args, cwd=root, stdin=source.encode())
+    completed = run_ctxlint("check", *args, cwd=root, stdin=THREAD.encode())
     assert completed.returncode == 1, completed.stderr.decode()
     (case,) = ET.fromstring(completed.stdout).find("testsuite")
     assert case.get("name") == "app/jobs.py" and len(case.findall("failure")) == 1
@@ -538,7 +553,9 @@ def test_statistics_counts_per_code_with_names_and_fixable_counts(tmp_path: Path
     root = tmp_path / "service"
     shutil.copytree(TESTDATA / "projects" / "baseline_legacy", root)
     (root / "legacy" / "more.py").write_text(
-        "import threading\n\n\nclass Worker(threading.Thread):\n    def run(self):\n        pass\n", encoding="utf-8"
+        "import threading\n\nfrom legacy.jobs import request_id\n\n\n"
+        "class Worker(threading.Thread):\n    def run(self):\n        print(request_id.get())\n",
+        encoding="utf-8",
     )
     args = ("--select", "CTX201,CTX202,CTX203,CTX206")  # CTX206 has no fix
     found = run_json(*args, cwd=root)

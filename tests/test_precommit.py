@@ -7,24 +7,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import REPO, script
+from conftest import REPO, THREAD, THREAD_CALL, script
 
-BAD = """\
-import threading
-
-
-def handle(request):
-    threading.Thread(target=print, args=(request,)).start()
-"""
-
-GOOD = """\
-import contextvars
-import threading
-
-
-def handle(request):
-    threading.Thread(target=contextvars.copy_context().run, args=(print, request)).start()
-"""
+# CTX201 at 12:5: the thread's work reads a ContextVar; GOOD runs it in a copy of the context.
+BAD = THREAD
+GOOD = "import contextvars\n" + THREAD.replace(
+    THREAD_CALL, "threading.Thread(target=contextvars.copy_context().run, args=(audit, event))"
+)
 
 
 def _git(*args: str, cwd: Path) -> None:
@@ -57,7 +46,7 @@ def test_hook_fails_on_bad_file_and_passes_on_fixed_one(repo: Path) -> None:
     _git("add", "handler.py", "pyproject.toml", cwd=repo)
     failed = _try_repo(repo, "ctxlint")
     assert failed.returncode == 1, failed.stdout + failed.stderr
-    assert "handler.py:5:5: CTX201" in failed.stdout
+    assert "handler.py:12:5: CTX201" in failed.stdout
 
     (repo / "handler.py").write_text(GOOD)
     _git("add", "handler.py", cwd=repo)

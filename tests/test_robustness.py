@@ -23,13 +23,15 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import run_ctxlint, script
+from conftest import READS_CONTEXT, THREAD_CALL as CANARY_CALL, run_ctxlint, script
 
 # The CTX201 rule's documented example: reported, by the rule's own docs test.
 from ctxlint.rules.ctx2.ctx201_thread_without_context import ThreadWithoutContext
 
 OTHER = textwrap.dedent(ThreadWithoutContext.example).lstrip()
 THREAD_CALL = "threading.Thread(target=send_audit_log, args=(request.id,)).start()"
+# After READS_CONTEXT (conftest): a thread started per call whose work reads a ContextVar.
+CANARY = f"\n\ndef handle(event):\n    {CANARY_CALL}.start()\n"
 
 
 @pytest.fixture
@@ -127,12 +129,13 @@ def test_pep263_latin1_cookie(project: Path):
 
 
 def test_utf8_bom(project: Path):
-    # The call on the first line: the BOM must not shift its column.
-    source = "import threading; threading.Thread(target=print).start()\n"
+    # The call on the first line: the BOM must not shift its column. (The thread runs the
+    # caller's callable `job`: CTX201 whatever the project hands it.)
+    source = "import threading; handle = lambda job: threading.Thread(target=job).start()\n"
     (project / "bom.py").write_bytes(b"\xef\xbb\xbf" + source.encode("utf-8"))
     _completed, findings = check(project, ".")
     finding = only(findings, "bom.py")
-    assert (finding["code"], finding["line"], finding["column"]) == ("CTX201", 1, 19)
+    assert (finding["code"], finding["line"], finding["column"]) == ("CTX201", 1, 40)
     assert_other_linted(findings)
 
 
@@ -178,12 +181,12 @@ def test_five_megabyte_file(project: Path):
 
         '''
     )
-    parts, size, i = ["import threading\n"], 0, 0
+    parts, size, i = ["import threading\n" + READS_CONTEXT], 0, 0
     while size < 5 * 1024 * 1024:
         part = block.format(i=i)
         parts.append(part)
         size, i = size + len(part), i + 1
-    parts.append("threading.Thread(target=print).start()\n")
+    parts.append(CANARY)  # CTX201 on the last line
     text = "".join(parts)
     (project / "huge.py").write_text(text, encoding="utf-8")
     _completed, findings = check(project, ".")
@@ -191,8 +194,9 @@ def test_five_megabyte_file(project: Path):
     assert_other_linted(findings)
 
 
-DEEP_CHAIN = "import threading\n\ntotal = " + " + ".join(["1"] * 1000) + "\nthreading.Thread(target=print).start()\n"
-DEEP_ATTRIBUTE = "import threading\n\nvalue = config" + ".child" * 1000 + "\nthreading.Thread(target=print).start()\n"
+# A thread whose work reads a ContextVar (CTX201), after a 1,000-deep expression.
+DEEP_CHAIN = "import threading\n" + READS_CONTEXT + "\ntotal = " + " + ".join(["1"] * 1000) + "\n" + CANARY
+DEEP_ATTRIBUTE = "import threading\n" + READS_CONTEXT + "\nvalue = config" + ".child" * 1000 + "\n" + CANARY
 DEEP_CALLS = "import threading\n\nvalue = " + "f(" * 1000 + ")" * 1000 + "\nthreading.Thread(target=print).start()\n"
 DEEP_BLOCKS = "import threading\n" + "".join(" " * depth + "if x:\n" for depth in range(1000)) + " " * 1000 + "pass\n"
 
@@ -201,8 +205,8 @@ DEEP_BLOCKS = "import threading\n" + "".join(" " * depth + "if x:\n" for depth i
     "source, expected",
     [
         # valid Python nested 1,000 deep: linted as usual
-        (DEEP_CHAIN, [(4, "CTX201")]),
-        (DEEP_ATTRIBUTE, [(4, "CTX201")]),
+        (DEEP_CHAIN, [(line_of(DEEP_CHAIN, CANARY_CALL), "CTX201")]),
+        (DEEP_ATTRIBUTE, [(line_of(DEEP_ATTRIBUTE, CANARY_CALL), "CTX201")]),
         # beyond CPython's own limits (200 nested brackets, 100 indentation levels)
         (DEEP_CALLS, [(3, "CTX001")]),
         (DEEP_BLOCKS, [(102, "CTX001")]),
@@ -392,14 +396,22 @@ def test_linted_code_is_never_executed(tmp_path: Path):
 # ---------------------------------------------------------------------------- supported Pythons
 
 
+# Three threads whose work reads a ContextVar (CTX201), among syntax up to Python 3.12.
 NEWER_SYNTAX = '''\
 import threading
+from contextvars import ContextVar
+
+request_id = ContextVar("request_id", default="-")
+
+
+def audit(*event):
+    print(request_id.get(), *event)
 
 
 def dispatch(command):
     match command:  # 3.10
         case {"action": "start", **rest}:
-            threading.Thread(target=print, args=(rest,)).start()
+            threading.Thread(target=audit, args=(rest,)).start()
         case [first, *others] if first:
             pass
         case _:
@@ -410,7 +422,7 @@ def gather(work):
     try:
         work()
     except* ValueError as group:  # 3.11
-        threading.Thread(target=print, args=(group,)).start()
+        threading.Thread(target=audit, args=(group,)).start()
 
 
 class Box[T]:  # 3.12
@@ -421,11 +433,12 @@ type Pairs[K] = dict[K, list[K]]  # 3.12
 
 
 def label(items):
-    name = "x"
+    name = request_id.get()
     return f"{"-".join(f'{i!r:>{len(name)}}' for i in items)} {name=}"  # 3.12 (PEP 701)
 
 
-threading.Thread(target=label, args=([],)).start()
+def show(items):
+    threading.Thread(target=label, args=(items,)).start()
 '''
 
 

@@ -2,13 +2,15 @@ import asyncio
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import ContextVar
 
 log = logging.getLogger(__name__)
 pool = ThreadPoolExecutor(max_workers=4)
+request_id = ContextVar("request_id", default="-")
 
 
 def process(job):
-    log.info("processing %s", job)
+    log.info("[%s] processing %s", request_id.get(), job)
 
 
 def fan_out(jobs):
