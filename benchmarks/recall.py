@@ -3,6 +3,7 @@
     python benchmarks/recall.py                      # table per family, missed positives, false positives
     python benchmarks/recall.py --json               # the counts as JSON
     python benchmarks/recall.py --verbose            # also every finding of every case
+    python benchmarks/recall.py --extend-select CTX2 # with preview rules on too (informational)
     python benchmarks/recall.py benchmarks/bugs/ctx1/foo.py 'benchmarks/bugs/ctx3/*'   # a subset
 
 A case is a `.py` file directly inside a family folder (`ctx1` .. `ctx5`), or a directory
@@ -217,7 +218,7 @@ def ctxlint_script() -> str:
     return found
 
 
-def lint(case: Case, script: str) -> Result:
+def lint(case: Case, script: str, extra: tuple[str, ...] = ()) -> Result:
     with tempfile.TemporaryDirectory(prefix="ctxlint-recall-") as tmp:
         project = Path(tmp) / "case"
         if case.path.is_file():
@@ -233,7 +234,7 @@ def lint(case: Case, script: str) -> Result:
         env = {**os.environ}
         env.pop("CTXLINT_DEBUG", None)
         completed = subprocess.run(
-            [script, "check", ".", "--output-format", "json", "--no-cache", "--jobs", "1"],
+            [script, "check", ".", "--output-format", "json", "--no-cache", "--jobs", "1", *extra],
             cwd=project,
             capture_output=True,
             env=env,
@@ -376,12 +377,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the counts as JSON")
     parser.add_argument("--verbose", "-v", action="store_true", help="print the findings of every case")
     parser.add_argument("--jobs", "-j", type=int, default=min(8, os.cpu_count() or 1), help="cases linted at once")
+    parser.add_argument("--extend-select", metavar="CODES",
+                        help="also run these rules (e.g. the preview CTX2 rules a service turns on); the measure is without")
     args = parser.parse_args(argv)
 
     cases, problems = discover(args.paths)
     script = ctxlint_script()
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        results = list(pool.map(lambda case: lint(case, script), cases))
+        extra = ("--extend-select", args.extend_select) if args.extend_select else ()
+        results = list(pool.map(lambda case: lint(case, script, extra), cases))
     counts = tally(results)
     for result in results:
         problems.extend(f"{result.case.name}: {problem}" for problem in result.case.problems)

@@ -18,7 +18,9 @@ garbage collection.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import gc
+import hashlib
 import re
 import sys
 import warnings
@@ -31,6 +33,7 @@ import libcst as cst
 from libcst._nodes.base import CSTNode
 
 from ctxlint.analysis.project import ProjectFacts
+from ctxlint.analysis.project.callgraph import graph_of_source
 from ctxlint.findings import Finding, Fix, Location, Place, RelatedLocation
 from ctxlint.gate import CodeIndex, gate
 from ctxlint.noqa import is_suppressed, logical_line_text
@@ -213,6 +216,8 @@ def _lint_module(
         elif SYNTAX_ERROR in codes:
             result.findings.append(module.finding(filename))
         return result
+    if any(rule.uses_context_flow for rule in rules):
+        facts = _with_linted_text(facts, source, relative_path)
     reports, errors = run_rules(module, rules, filename, settings, facts, relative_path)
     reported = _to_findings(module, source.text, reports, filename, codes, apply_noqa, relative_path)
     result.findings = [finding for finding, _report in reported]
@@ -235,6 +240,18 @@ def _lint_module(
             elif fixed_text is not None and fixed_text != source.text:
                 result.fixed = source.encode(fixed_text)
     return result
+
+
+def _with_linted_text(facts: ProjectFacts, source: SourceText, relative_path: str) -> ProjectFacts:
+    """The facts, with the call graph of the text being linted when the project pass read
+    another text or none (standard input, an editor's unsaved buffer, a file outside the
+    pass): rules then judge the code they see."""
+    data = source.encode(source.text)
+    digest = hashlib.sha256(data).hexdigest()
+    if facts.flow.module(relative_path).digest == digest:
+        return facts
+    flow = facts.flow.with_source(relative_path, graph_of_source(source.text), digest)
+    return dataclasses.replace(facts, flow=flow)
 
 
 def _fix_allowed(applicability: str, mode: str) -> bool:

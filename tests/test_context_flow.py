@@ -4,6 +4,7 @@ finding says so, and fixes that keep Sentry's scopes apart (with the real sentry
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -24,21 +25,22 @@ def findings_of(project: str) -> dict[int, str]:
 
 def test_messages_name_what_the_work_needs_and_the_path_to_it() -> None:
     messages = findings_of("context_flow")
-    assert "`render_receipt` reads ContextVar `request_id` (via `render_receipt` → `format_line` → `current_request`, shop/context.py:11)" in messages[49]
+    assert "`render_receipt` reads ContextVar `request_id` (via `render_receipt` → `format_line` → `current_request`)" in messages[49]
     assert "`write_audit` logs through structlog, which merges context variables into every event" in messages[50]
     assert "`summarise` is decorated with langfuse `@observe`" in messages[51]
     assert "`callback` is your caller's callable" in messages[45]
     # the project's own context-propagating executor is offered as the remedy
-    assert all("or use the project's `ContextExecutor` (shop/pools.py:5)" in message for message in messages.values())
+    assert all("or use the project's `ContextExecutor` (shop/pools.py)" in message for message in messages.values())
     # free work, an explicit carrier and the project's copying executor are not reported
     assert sorted(messages) == [45, 49, 50, 51]
+    assert not [m for m in messages.values() if re.search(r"\.py:\d", m)], "messages carry no line numbers (SPEC §3)"
 
 
 def test_sentry_integration_carries_only_sentrys_scope() -> None:
     messages = findings_of("context_flow_sentry")
     assert sorted(messages) == [24]
     assert "reads ContextVar `tenant`" in messages[24]
-    assert "Sentry's ThreadingIntegration (api/app.py:7) carries only Sentry's scope" in messages[24]
+    assert "Sentry's ThreadingIntegration (api/app.py) carries only Sentry's scope" in messages[24]
     assert "fork Sentry's scopes in the worker (the fix adds `_run_in_forked_sentry_scopes`)" in messages[24]
 
 
@@ -57,6 +59,42 @@ def test_single_file_runs_see_the_call_graph_of_the_whole_project(tmp_path: Path
         [script("flake8"), "--select", "CTX", "shop/service.py"], cwd=project, capture_output=True, text=True
     )
     assert sorted(int(line.split(":")[1]) for line in flake8.stdout.splitlines()) == [f["line"] for f in whole]
+
+
+
+UNSAVED = '''\
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from contextvars import ContextVar
+
+request_id = ContextVar("request_id", default="-")
+pool = ThreadPoolExecutor()
+
+
+def handle(event):
+    threading.Thread(target=later, args=(event,)).start()  # expect: CTX201 (defined below)
+    pool.submit(lambda: print(request_id.get()))  # expect: CTX202 (the lambda reads it)
+
+
+def later(event):
+    print(request_id.get(), event)
+'''
+
+
+def test_the_text_being_linted_is_judged_not_the_file_on_disk(tmp_path: Path) -> None:
+    """An editor's unsaved buffer (standard input) is judged by its own call graph, not by
+    the graph the project pass read from the file on disk."""
+    (tmp_path / "pyproject.toml").write_text('[tool.ctxlint]\nextend-select = ["CTX2"]\n', encoding="utf-8")
+    on_disk = UNSAVED.replace("print(request_id.get(), event)", "print(event)").replace("request_id.get()", "42")
+    (tmp_path / "app.py").write_text(on_disk, encoding="utf-8")
+    assert run_json(".", cwd=tmp_path) == []
+    buffer = run_ctxlint(
+        "check", "--output-format", "json", "--no-cache", "--stdin-filename", "app.py", cwd=tmp_path, stdin=UNSAVED.encode()
+    )
+    expected = [(number, "CTX201" if "CTX201" in line else "CTX202") for number, line in enumerate(UNSAVED.splitlines(), 1) if "expect:" in line]
+    assert [(f["line"], f["code"]) for f in json.loads(buffer.stdout)] == expected
+    (tmp_path / "app.py").write_text(UNSAVED, encoding="utf-8")
+    assert [(f["line"], f["code"]) for f in run_json(".", cwd=tmp_path)] == expected
 
 
 RUNTIME = '''
@@ -104,7 +142,7 @@ def run_program(path: Path) -> dict:
 
 
 def test_the_sentry_fix_forks_the_scopes_and_carries_the_context(tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text("[tool.ctxlint]\n", encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text('[tool.ctxlint]\nextend-select = ["CTX2"]\n', encoding="utf-8")
     program = tmp_path / "checkout.py"
     program.write_text(textwrap.dedent(RUNTIME), encoding="utf-8")
 

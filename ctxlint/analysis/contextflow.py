@@ -182,7 +182,10 @@ class _Resolver:
             reference, parameter = self.reference(func)
             caller = caller or parameter
             owner = self._parameter_owner(func) if reference is None else None
-            if owner is not None:
+            direct = self._direct(call)
+            if direct.parts:
+                inner = direct
+            elif owner is not None:
                 use = Use(f"calls a method of `{owner}`, the caller's object of unknown type", (), "")
                 inner = Need(unknown=use)
             elif reference is None:
@@ -266,6 +269,16 @@ def _lookup(model: SemanticModel, name: str) -> Optional[tuple[Binding, Scope]]:
                 return binding, scope
         first = False
         scope = scope.parent
+    return _defined_below(model, name)
+
+
+def _defined_below(model: SemanticModel, name: str) -> Optional[tuple[Binding, Scope]]:
+    """A module-level function or class defined after the code that names it: bound when
+    that code runs, though the model has not reached its definition yet."""
+    module = model.module_scope
+    for statement in getattr(module.node, "body", ()):
+        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)) and statement.name.value == name:
+            return Binding(None, statement), module
     return None
 
 
@@ -341,20 +354,20 @@ def handed_over(function: Optional[str], parameter: str, label: str, hop: str, c
         return yours
     for module, cls, argument, where in arguments:
         if argument is None or argument.startswith("U:"):
-            return yours + f" (it is handed on at {where})"
-        if argument.startswith("C:"):
-            continue
+            return yours + f" (it is handed on in {file_of(where)})"
+        if argument.startswith(("C:", "F:")):
+            continue  # runs in a copied context; a third-party method that needs nothing
         references = argument[2:].split(";") if argument.startswith("Λ:") else [argument]
         for reference in filter(None, references):
             if reference.startswith("U:"):
-                return yours + f" (it is handed on at {where})"
+                return yours + f" (it is handed on in {file_of(where)})"
             function = flow.function(reference, module, cls)
             need = flow.need(function) if function is not None else _external_need(reference, context)
             parts = uncovered(need, hop, context.facts)
             name = display(function) if function is not None else reference[2:]
             for part in (readers.CONTEXTVARS, readers.LIBRARY, readers.OTEL, readers.SENTRY):
                 if part in parts:
-                    return f"{label} is `{name}` at {where}, and " + because(parts[part], name)
+                    return f"{label} is `{name}` in {file_of(where)}, and " + because(parts[part], name)
     return None
 
 
@@ -384,25 +397,29 @@ def carriers_note(need: Need, hop: str, facts: "ProjectFacts") -> str:
     """What an integration carries when it carries only part of what the work needs."""
     notes = []
     if facts.sentry_threading and hop in readers.SENTRY_CARRIES and need.parts:
-        notes.append(f"Sentry's ThreadingIntegration ({facts.sentry_threading}) carries only Sentry's scope")
+        notes.append(f"Sentry's ThreadingIntegration ({file_of(facts.sentry_threading)}) carries only Sentry's scope")
     record = facts.instrumentation("threading")
     if record is not None and hop in readers.THREADING_INSTRUMENTOR_CARRIES and need.parts:
-        notes.append(f"ThreadingInstrumentor ({record.where}) carries only the OpenTelemetry context")
+        notes.append(f"ThreadingInstrumentor ({file_of(record.where)}) carries only the OpenTelemetry context")
     return "".join(f", and {note}" for note in notes)
 
 
 def because(use: Use, label: str) -> str:
-    """`render` reads ContextVar `request_id` (via `render` → `format_line`, app/fmt.py:12)."""
+    """`render` reads ContextVar `request_id` (via `render` → `format_line`). Where the use
+    is goes into the finding's related locations, not its message: messages carry no line
+    numbers (SPEC §3)."""
     names = [display(step) if not step.startswith("<") else step[1:-1] for step in use.path]
     path = [name for name in names if name]
     subject = f"`{label}`"
-    via = ""
     if len(path) > 1:
-        via = " → ".join(f"`{name}`" for name in path)
-    where = f", {use.where}" if use.where else ""
-    if via:
-        return f"{subject} {use.what} (via {via}{where})"
-    return f"{subject} {use.what}" + (f" ({use.where})" if use.where else "")
+        return f"{subject} {use.what} (via {' → '.join(f'`{name}`' for name in path)})"
+    return f"{subject} {use.what}"
+
+
+def file_of(where: str) -> str:
+    """`app/fmt.py` of `app/fmt.py:12`: a message names the file, never the line."""
+    path, _, line = where.rpartition(":")
+    return path if path and line.isdigit() else where
 
 
 def path_places(use: Use, flow) -> list[tuple[Place, str]]:
@@ -444,6 +461,10 @@ def hop_scope(context: "FileContext") -> HopScope:
     root = context.facts.flow.started.get(function_id)
     if root is not None and _context_setter(function, context) is None:
         return HopScope(STARTUP, f"reached from `{root}`")
+    if function_id in context.facts.flow.uncalled and _context_setter(function, context) is None:
+        # a service's function nothing of the project calls: a framework's callback (a
+        # proxy hook, a metrics collector) or dead code, run with no request of ours
+        return HopScope(STARTUP, f"`{function.name}` is called by no code of the project")
     outermost = function
     while outermost.parent is not None and outermost.parent.kind in ("function", "class"):
         if outermost.parent.kind == "function":

@@ -95,6 +95,9 @@ class Rule(cst.BatchableCSTVisitor):
     fix_doc: ClassVar[str] = "None."
     known_limits: ClassVar[str] = "None known."
     engine_only: ClassVar[bool] = False  # CTX0xx: produced by the engine, never walked
+    # Asks `facts.flow` about the linted file's own functions, so the engine must give
+    # it a call graph of the text being linted (stdin, an editor buffer, a changed file).
+    uses_context_flow: ClassVar[bool] = False
 
     _visitor_method_names: ClassVar[tuple[str, ...]] = ()
 

@@ -1,3 +1,4 @@
+# ctxlint: extend-select = ["CTX2"]  # CTX201-CTX203 are preview
 # CTX201 regression (sentry-sdk monitor and session flusher, celery prefork timers,
 # distributed profiler and pool workers, prefect control listener, uvicorn, dramatiq):
 # a thread whose target runs a service loop serves whatever comes until it is told to
@@ -125,6 +126,12 @@ def handle(request):
     threading.Thread(target=deliver_a_few_times, args=(request,)).start()  # error: CTX201
     threading.Thread(target=drain, args=([request],)).start()  # error: CTX201
     threading.Thread(target=send_audit_log, args=(request,), daemon=True).start()  # error: CTX201
+
+
+@app.post("/audit")
+def audit():
+    handle("audit")  # per-request work, in a function the handler calls
+    return "ok"
 
 
 @app.post("/stream")

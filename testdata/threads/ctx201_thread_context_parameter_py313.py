@@ -1,3 +1,4 @@
+# ctxlint: extend-select = ["CTX2"]  # CTX201-CTX203 are preview
 # ctxlint: target-version = "py313"
 # `Thread(context=...)` only exists from Python 3.14.
 import contextvars

@@ -1,3 +1,4 @@
+# ctxlint: extend-select = ["CTX2"]  # CTX201-CTX203 are preview
 # CTX201: threads started without a copied context.
 import _thread
 import contextvars

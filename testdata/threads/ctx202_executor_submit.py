@@ -1,3 +1,4 @@
+# ctxlint: extend-select = ["CTX2"]  # CTX201-CTX203 are preview
 # CTX202: ThreadPoolExecutor.submit/map without a copied context.
 import concurrent.futures
 import contextvars

@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Optional
+import sys
+from typing import Optional, Union
 
 from ctxlint.semantics import canonical
 from ctxlint.semantics import context_readers as readers
@@ -35,6 +36,11 @@ _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _OWN_PARAMETER = "U:the parameter "
 _COPY_CONTEXT = "contextvars.copy_context"
 MAIN_BLOCK = "<main>"
+_DEEP_RECURSION = 20_000  # walks code nested as deep as CPython's parser accepts
+_BLANKED_STATEMENTS = 20  # newer-syntax statements blanked out before giving up
+EMPTY_GRAPH: dict = {
+    "functions": {}, "classes": {}, "context_vars": [], "instances": {}, "logging": [], "arguments": [],
+}
 _LEAVES = frozenset({ast.Constant, ast.Load, ast.Store, ast.Del, ast.Pass, ast.Break, ast.Continue, ast.alias})
 _HOP_NAMES = frozenset({"Thread", "Timer", "start_new_thread", "submit", "map", "run_in_executor", "apply_async", "Process"})
 
@@ -42,6 +48,42 @@ _HOP_NAMES = frozenset({"Thread", "Timer", "start_new_thread", "submit", "map", 
 def extract_call_graph(tree: ast.Module) -> dict:
     """`{"functions": {qualname: {...}}, "classes": {...}, "context_vars": [...], "logging": [...]}`."""
     return _FileGraph(tree).run()
+
+
+def graph_of_source(source: Union[str, bytes]) -> dict:
+    """The call graph of a file's source. Statements the running interpreter cannot parse
+    (syntax of a newer Python: `type X = ...` on 3.11) are blanked out one by one, so the
+    rest of the file still has its graph; code nested deeper than the recursion limit
+    allows is walked with a higher limit. Unparseable text gives an empty graph."""
+    text = source.decode("utf-8", errors="replace") if isinstance(source, bytes) else source
+    lines = text.splitlines(keepends=True)
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, _DEEP_RECURSION))
+    try:
+        for _attempt in range(_BLANKED_STATEMENTS + 1):
+            try:
+                return extract_call_graph(ast.parse("".join(lines)))
+            except SyntaxError as error:
+                line = (error.lineno or 0) - 1
+                if not 0 <= line < len(lines) or not lines[line].strip():
+                    break
+                lines[line] = _blank(lines, line)
+        return dict(EMPTY_GRAPH)
+    except (ValueError, RecursionError, MemoryError, OverflowError):
+        return dict(EMPTY_GRAPH)
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+def _blank(lines: list[str], line: int) -> str:
+    """A statement that stands in for `lines[line]`: a block header when the next line is
+    indented deeper (`class Box[T]:`), so its body still parses, else `pass`."""
+    def indent(text: str) -> str:
+        return text[: len(text) - len(text.lstrip())]
+
+    following = next((text for text in lines[line + 1 :] if text.strip() and not text.lstrip().startswith("#")), "")
+    header = len(indent(following)) > len(indent(lines[line]))
+    return f"{indent(lines[line])}{'if True:' if header else 'pass'}\n"
 
 
 class _Scope:
@@ -352,8 +394,9 @@ class _FileGraph:
 
     def _argument(self, node: ast.AST, scope: _Scope) -> Optional[str]:
         """`L:`/`P:`/`S:` for a callable handed over, `C:` for one that runs in a copied
-        context, `U:the parameter ...` for the caller's own, `Λ:<ref>;<ref>` for a lambda
-        (what its body calls); None for anything else."""
+        context, `F:` for a method of an object of unknown type (free), `U:the parameter
+        ...` for the caller's own, `Λ:<ref>;<ref>` for a lambda (what its body calls); None
+        for anything else."""
         if isinstance(node, ast.Attribute) and node.attr == "run":
             receiver = node.value
             if isinstance(receiver, ast.Call) and self._path_text(receiver.func, scope) == _COPY_CONTEXT:
@@ -370,6 +413,8 @@ class _FileGraph:
             reference = self._reference(node, scope)
             if reference is not None and (reference[:2] in ("L:", "P:", "S:") or reference.startswith(_OWN_PARAMETER)):
                 return reference
+            if reference is None and isinstance(node, ast.Attribute):
+                return "F:"  # a method of an object of unknown type: nothing of the project's
         return None
 
     def _record(self, scope: _Scope, reference: str, line: int) -> None:
@@ -429,6 +474,8 @@ class _FileGraph:
             return self._path_text(node.func, scope) == _COPY_CONTEXT
         if isinstance(node, ast.Name) and node.id not in scope.locals and node.id not in scope.params:
             return False  # captured before the work was handed over: it runs in the caller's copy
+        if isinstance(node, ast.Attribute):
+            return False  # `self._context`: captured when the object was made, by its maker
         return bool(re.search(r"(^|_)(ctx|context)$", _text(node), re.IGNORECASE))
 
     def _is_context_var(self, value: ast.AST, scope: Optional[_Scope]) -> bool:

@@ -17,7 +17,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Optional
 
-from ctxlint.analysis.project.callgraph import extract_call_graph
+from ctxlint.analysis.project.callgraph import graph_of_source
 from ctxlint.analysis.project.facts import FileFacts, Instrumentation, ProjectFacts
 from ctxlint.analysis.project.inventory import (
     InventoryScan,
@@ -203,7 +203,7 @@ def _context_flow(root: Path, entries: dict[str, list], facts: ProjectFacts) -> 
         if data.get("graph") is None:
             data["graph"] = _graph_of(root / relative)
             parsed = True
-        modules[name] = ModuleGraph(name, relative, data["graph"])
+        modules[name] = ModuleGraph(name, relative, data["graph"], entries[relative][1])
         return modules[name]
 
     def instrumented(library: str) -> Optional[str]:
@@ -249,9 +249,40 @@ def _context_flow(root: Path, entries: dict[str, list], facts: ProjectFacts) -> 
     summaries.load = lambda name: modules.get(name)  # reachability follows what is read, reads no more
     entry_reached = summaries.reached_from_entry_points(loaded)
     started = summaries.reached_from_program_roots(loaded)
+    uncalled = _uncalled(root, python, loaded) if entry_reached else frozenset()
     needs = {name: need for name, need in sorted(summaries.memo.items()) if need.kind != "free"}
     graphs = {name: module for name, module in sorted(modules.items()) if module is not None}
-    return ContextFlow(graphs, tuple(python), needs, entry_reached, started, summaries.logging), parsed
+    libraries = {*bnd.HTTP_SHORTCUTS.values(), *bnd.HTTP_CLIENTS.values(), *readers.INSTRUMENTED_CLIENTS.values()}
+    known = {library: where for library in sorted(libraries) if library and (where := instrumented(library)) is not None}
+    flow = ContextFlow(graphs, tuple(python), needs, entry_reached, started, summaries.logging, uncalled, known)
+    return flow, parsed
+
+
+def _uncalled(root: Path, python: list[str], modules: list[ModuleGraph]) -> frozenset[str]:
+    """In a service (it registers handlers): the functions that hand work over whose name
+    the project's code never mentions but where they are defined. Nothing of the project
+    calls them: a framework does (a proxy's hook, a metrics collector) or nobody does."""
+    names: dict[str, list[str]] = {}
+    for module in modules:
+        for qualname, function in module.graph["functions"].items():
+            name = qualname.rsplit(".", 1)[-1]
+            if function.get("hops") and not function.get("entry") and name.isidentifier() and not name.startswith("__"):
+                names.setdefault(name, []).append(f"{module.name}.{qualname}")
+    if not names:
+        return frozenset()
+    pattern = re.compile(rb"\b(" + b"|".join(re.escape(n.encode()) for n in sorted(names)) + rb")\b")
+    mentions: dict[str, int] = {}
+    for relative in python:
+        try:
+            data = (root / relative).read_bytes()
+        except OSError:
+            continue
+        for match in pattern.finditer(data):
+            word = match.group(1).decode()
+            mentions[word] = mentions.get(word, 0) + 1
+    return frozenset(
+        function for name, functions in names.items() if mentions.get(name, 0) <= len(functions) for function in functions
+    )
 
 
 def _helpers(modules: list[ModuleGraph]) -> dict[str, set[str]]:
@@ -301,8 +332,8 @@ def _callers_of(root: Path, python: list[str], helpers: dict[str, set[str]]) -> 
 
 def _graph_of(path: Path) -> dict:
     try:
-        return extract_call_graph(ast.parse(path.read_bytes()))
-    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
+        return graph_of_source(path.read_bytes())
+    except OSError:
         return EMPTY_GRAPH
 
 def merge_facts(files: Iterable[tuple[str, FileFacts]], settings: Settings) -> ProjectFacts:

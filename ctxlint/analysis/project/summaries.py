@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Optional
 
+from ctxlint.analysis.project.callgraph import EMPTY_GRAPH
 from ctxlint.semantics import boundaries as bnd
 from ctxlint.semantics import context_readers as readers
 from ctxlint.semantics import entrypoints as entrypoint_table
@@ -53,6 +54,7 @@ class ModuleGraph:
     name: str  # dotted module name
     path: str  # relative to the project root
     graph: dict  # callgraph.extract_call_graph's result
+    digest: str = ""  # sha256 of the file's bytes the graph was built from
 
 
 class ModuleIndex:
@@ -439,8 +441,9 @@ class Summaries:
 
 
 def instrumented_client(path: str, instrumented: Callable[[str], Optional[str]]) -> Optional[str]:
-    """`calls requests.get, instrumented (...)` for an outbound call through an instrumented
-    HTTP client (`instrumented(library)` says where): its span is a child of the current one."""
+    """`calls requests.get, which the requests instrumentation traces` for an outbound call
+    through an instrumented HTTP client (`instrumented(library)` is None when it is not):
+    its span is a child of the current one."""
     library = bnd.HTTP_SHORTCUTS.get(path)
     constructor, _, method = path.partition("().")
     if library is None and method in bnd.HTTP_SEND_METHODS:
@@ -449,10 +452,9 @@ def instrumented_client(path: str, instrumented: Callable[[str], Optional[str]])
         library = readers.INSTRUMENTED_CLIENTS.get(constructor)
     if not library:
         return None
-    where = instrumented(library)
-    if where is None:
+    if instrumented(library) is None:
         return None
-    return f"calls `{path}`, instrumented ({where}): its span continues the current trace"
+    return f"calls `{path}`, which the {library} instrumentation traces: its span continues the current trace"
 
 
 @dataclass
@@ -466,6 +468,12 @@ class ContextFlow:
     reached: dict[str, str] = field(default_factory=dict)  # function id -> the handler reaching it
     started: dict[str, str] = field(default_factory=dict)  # function id -> the start-up root reaching it
     logging: Optional[tuple[str, str]] = None  # (part, how) when the project's logging reads the context
+    uncalled: frozenset[str] = frozenset()  # in a service: functions handing work over that no project code calls
+    instrumented: dict[str, str] = field(default_factory=dict)  # library -> where it is instrumented
+    # Modules whose graph comes from the text being linted rather than the file the
+    # project pass read (standard input, an editor's buffer, a file outside the pass):
+    # their functions' needs are computed when asked.
+    overlaid: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         self._resolver: Optional[Summaries] = None
@@ -482,9 +490,23 @@ class ContextFlow:
     @property
     def resolver(self) -> Summaries:
         if self._resolver is None:
-            self._resolver = Summaries(ModuleIndex(self.paths), self.modules.get, lambda library: None)
-            self._resolver.loaded = self.modules.values
+            resolver = Summaries(ModuleIndex((*self.paths, *(m.path for m in self.modules.values()))), self.modules.get, self.instrumented.get)
+            resolver.loaded = self.modules.values
+            resolver.logging, resolver._logging_known = self.logging, True
+            self._resolver = resolver
         return self._resolver
+
+    def with_source(self, relative_path: str, graph: dict, digest: str) -> "ContextFlow":
+        """This flow, with the graph of `relative_path` built from the text being linted."""
+        module = ModuleGraph(module_name(relative_path), relative_path, graph, digest)
+        prefix = module.name + "."
+        state = dict(self.__getstate__())
+        state["modules"] = {**self.modules, module.name: module}
+        state["needs"] = {name: need for name, need in self.needs.items() if not name.startswith(prefix)}
+        state["overlaid"] = self.overlaid | {module.name}
+        flow = ContextFlow.__new__(ContextFlow)
+        flow.__setstate__(state)
+        return flow
 
     def arguments_for(self, function_id: str, parameter: str) -> list[tuple[ModuleGraph, Optional[str], Optional[str], str]]:
         return self.resolver.arguments_for(function_id, parameter)
@@ -498,7 +520,12 @@ class ContextFlow:
         return self.resolver.function(reference, module, cls)
 
     def need(self, function_id: str) -> Need:
-        return self.needs.get(function_id, FREE)
+        found = self.needs.get(function_id)
+        if found is not None:
+            return found
+        if function_id.rsplit(".", 1)[0].split(".")[0] and any(function_id.startswith(m + ".") for m in self.overlaid):
+            return self.resolver.need(function_id)
+        return FREE
 
     def callable_attribute(self, module: ModuleGraph, cls: str, name: str) -> bool:
         return self.resolver.callable_attribute(module, cls, name)
@@ -543,7 +570,6 @@ class ContextFlow:
         return sorted(f"{name}.{q}" for name, module in self.modules.items() for q in module.graph["functions"])
 
 
-EMPTY_GRAPH: dict = {"functions": {}, "classes": {}, "context_vars": [], "instances": {}, "logging": [], "arguments": []}
 
 
 def display(function_id: str) -> str:

@@ -45,7 +45,7 @@ class ThreadWithoutContext(ContextCarryingRule):
 
     code = "CTX201"
     name = "thread-without-context"
-    preview = False
+    preview = True
     fix = "unsafe"
     triggers = ("Thread", "Timer", "start_new")
     example = """

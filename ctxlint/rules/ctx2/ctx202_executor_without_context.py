@@ -31,7 +31,7 @@ class ExecutorWithoutContext(ContextCarryingRule):
 
     code = "CTX202"
     name = "executor-without-context"
-    preview = False
+    preview = True
     fix = "unsafe"
     triggers = ("ThreadPoolExecutor",)
     requires = (("submit", "map"),)

@@ -30,7 +30,7 @@ class RunInExecutorWithoutContext(ContextCarryingRule):
 
     code = "CTX203"
     name = "run-in-executor-without-context"
-    preview = False
+    preview = True
     fix = "unsafe"
     triggers = ("run_in_executor",)
     example = """
@@ -128,12 +128,15 @@ class RunInExecutorWithoutContext(ContextCarryingRule):
         self.report(node, message, fix=self._fix(node, executor, function), related=verdict.related)
 
     def _callers_executor(self, node: cst.BaseExpression) -> bool:
-        """An executor the caller passed in, of no declared type: the caller chooses it and
-        may well give one that copies the context (langchain's `ContextThreadPoolExecutor`)."""
+        """An executor the caller passed in (not declared a plain `ThreadPoolExecutor`): the
+        caller chooses it and may well give one that copies the context (langchain's
+        `ContextThreadPoolExecutor`)."""
         if not isinstance(node, cst.Name):
             return False
         binding = self.model.lookup(node.value)
-        return binding is not None and isinstance(binding.node, cst.Param) and binding.path is None
+        return (
+            binding is not None and isinstance(binding.node, cst.Param) and binding.path != sem.THREAD_POOL + "()"
+        )
 
     def _fix(self, node: cst.Call, executor: cst.Arg, function: cst.Arg) -> Replacement:
         awaited = isinstance(self.model.parent, cst.Await)

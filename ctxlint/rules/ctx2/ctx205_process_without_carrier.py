@@ -25,6 +25,8 @@ class ProcessWithoutCarrier(Rule):
     them, unless the trace context travels in a carrier the child `extract`s.
     """
 
+    uses_context_flow = True
+
     code = "CTX205"
     name = "process-without-carrier"
     preview = False

@@ -34,6 +34,8 @@ class ThreadSubclassWithoutContext(Rule):
     it patches `Thread.run`, which the override replaces.
     """
 
+    uses_context_flow = True
+
     code = "CTX206"
     name = "thread-subclass-without-context"
     preview = False

@@ -17,6 +17,7 @@ from ctxlint.analysis.contextflow import (
     because,
     caller_supplied,
     carriers_note,
+    file_of,
     hands_over_context,
     hop_scope,
     hop_work,
@@ -36,6 +37,8 @@ from ctxlint.semantics import context_readers as readers
 class ContextCarryingRule(Rule):
     """Shared by the thread and executor rules: whether a hop loses context that matters
     (the work's need against the hop's scope), and the fix nodes."""
+
+    uses_context_flow = True
 
     def judge(self, hop: cst.Call, work_node: cst.BaseExpression, kind: str, service: bool = False) -> Optional[Verdict]:
         """Why handing `work_node` to the hop `hop` (a `kind` of hop: "Thread", "submit",
@@ -75,7 +78,9 @@ class ContextCarryingRule(Rule):
         facts = self.context.facts
         notes = []
         carriers = [f"`{name}`" for name in sorted(facts.context_wrappers) if name not in sem.HOP_METHODS]
-        carriers += [f"`{name.split(' (')[0]}` ({name.split(' (')[1]}" for name in facts.flow.copying_classes()]
+        for entry in facts.flow.copying_classes():
+            name, _, where = entry.partition(" (")
+            carriers.append(f"`{name}` ({file_of(where.rstrip(')'))})")
         carriers += [f"`{name}`" for name in self.context.settings.context_executors]
         if carriers:
             notes.append(f"or use the project's {', '.join(carriers[:3])}")
