@@ -57,8 +57,10 @@ def ctxlint():
 # Tests that are not about one rule (exit codes, columns, noqa, outputs, caches, fixes)
 # need code the rules really report. CTX201-CTX203 report a hop only when its work needs
 # the context and the hop is not start-up code: `audit` below reads a ContextVar, and the
-# thread is started per call (in `handle`). CTX201 is a default rule whose (unsafe) fix
-# runs the target in `contextvars.copy_context()`.
+# thread is started per call (in `handle`). CTX201's (unsafe) fix runs the target in
+# `contextvars.copy_context()`. CTX201-CTX203 are preview rules (benchmarks/precision/ctx2.md):
+# a test relying on this canary selects the family (`extend-select = ["CTX2"]` in its
+# config, `--extend-select CTX2`, or `--preview`).
 READS_CONTEXT = """\
 from contextvars import ContextVar
 
