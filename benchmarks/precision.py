@@ -84,9 +84,13 @@ def services() -> list[Path]:
         root = Path(service["root"])
         if not root.is_dir():
             raise SystemExit(f"{service['name']}: no work tree at {root} (fetch {service['repo']} at {service['commit']})")
-        marker = root / "ctxlint.toml"
-        if not marker.exists():
-            marker.write_text("# each service is its own project\n", encoding="utf-8")
+        # Linted as the project lints itself: the paths its own hooks exclude (tool
+        # fixtures, vendored code) are excluded here too.
+        excluded = service.get("exclude", {})
+        config = "# each service is its own project\n"
+        if excluded:
+            config += f"# as in {excluded['from']}\nextend-exclude = {json.dumps(excluded['paths'])}\n"
+        (root / "ctxlint.toml").write_text(config, encoding="utf-8")
         roots.append(root)
     return roots
 

@@ -44,7 +44,7 @@ from typing import Callable, Optional
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import CACHE, mark_projects, stats, unpack  # noqa: E402
+from corpus import CACHE, mark_projects, standard_library, stats, unpack  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "benchmarks" / "RESULTS.md"
@@ -207,8 +207,9 @@ def load_average() -> str:
 # ---------------------------------------------------------------------------- the run
 
 
-def benchmarks(corpus: Path, bins: dict[str, Path], only: Optional[set[str]]) -> list[Benchmark]:
+def benchmarks(corpus: Path, stdlib: Path, bins: dict[str, Path], only: Optional[set[str]]) -> list[Benchmark]:
     ctxlint = str(bins["ctxlint"] / "ctxlint")
+    python = str(bins["ctxlint"] / "python")
     cache = ["--cache-dir", str(RESULT_CACHE)]
     single = corpus / SINGLE_FILE
 
@@ -220,6 +221,8 @@ def benchmarks(corpus: Path, bins: dict[str, Path], only: Optional[set[str]]) ->
     parse_script.write_text(PARSE_ONLY)
     every = [
         Benchmark("ctxlint-cold", "ctxlint cold (`--no-cache`)", [ctxlint, "check", "--no-cache", "--exit-zero", "."], corpus),
+        Benchmark("ctxlint-all", "ctxlint cold, every rule (`--no-cache --preview`)",
+                  [ctxlint, "check", "--no-cache", "--preview", "--exit-zero", "."], corpus),
         Benchmark("ctxlint-warm", "ctxlint warm (second run)", [ctxlint, "check", *cache, "--exit-zero", "."], corpus, prime),
         Benchmark(
             "single-warm", f"ctxlint one file, warm (`{SINGLE_FILE.as_posix()}`)",
@@ -229,8 +232,12 @@ def benchmarks(corpus: Path, bins: dict[str, Path], only: Optional[set[str]]) ->
             "single-changed", "ctxlint one changed file, facts warm (stdin)",
             [ctxlint, "check", *cache, "--exit-zero", "--stdin-filename", str(SINGLE_FILE), "-"], corpus, prime, single,
         ),
-        Benchmark("parse-only", "LibCST parse only (`parse_module`, all cores)",
-                  [str(bins["ctxlint"] / "python"), str(parse_script), "."], corpus),
+        Benchmark("parse-only", "LibCST parse only (`parse_module`, all cores)", [python, str(parse_script), "."], corpus),
+        Benchmark("stdlib-cold", "standard library: ctxlint cold (`--no-cache`)",
+                  [ctxlint, "check", "--no-cache", "--exit-zero", "."], stdlib),
+        Benchmark("stdlib-all", "standard library: ctxlint cold, every rule (`--preview`)",
+                  [ctxlint, "check", "--no-cache", "--preview", "--exit-zero", "."], stdlib),
+        Benchmark("stdlib-parse-only", "standard library: LibCST parse only", [python, str(parse_script), "."], stdlib),
         Benchmark("fixit", "fixit lint", [str(bins["fixit"] / "fixit"), "lint", "."], corpus),
         Benchmark("ruff", "ruff check --select ALL --no-cache",
                   [str(bins["ruff"] / "ruff"), "check", "--select", "ALL", "--no-cache", "--exit-zero", "--quiet", "."], corpus),
@@ -257,6 +264,13 @@ def targets(results: dict[str, Benchmark]) -> list[tuple[str, str, str, Optional
 
     add("cold CPU <= 1.0x LibCST parse-only CPU", ratio(results, "ctxlint-cold", "parse-only", "cpu"), "{:.2f}x",
         lambda v: v <= 1.0, "ctxlint cold CPU / parse-only CPU")
+    add("every rule: cold CPU <= 1.0x parse-only CPU", ratio(results, "ctxlint-all", "parse-only", "cpu"), "{:.2f}x",
+        lambda v: v <= 1.0, "ctxlint --preview cold CPU / parse-only CPU")
+    add("standard library: cold CPU <= 1.0x parse-only CPU", ratio(results, "stdlib-cold", "stdlib-parse-only", "cpu"),
+        "{:.2f}x", lambda v: v <= 1.0, "on the standard library and its tests")
+    add("standard library, every rule: cold CPU <= 1.0x parse-only CPU",
+        ratio(results, "stdlib-all", "stdlib-parse-only", "cpu"), "{:.2f}x", lambda v: v <= 1.0,
+        "ctxlint --preview cold CPU / parse-only CPU")
     add("cold wall >= 20x faster than fixit", ratio(results, "fixit", "ctxlint-cold", "wall"), "{:.1f}x",
         lambda v: v >= 20, "fixit wall / ctxlint cold wall")
     add("warm wall <= ruff --select ALL --no-cache wall", ratio(results, "ctxlint-warm", "ruff", "wall"), "{:.2f}x",
@@ -278,7 +292,8 @@ def report(results: dict[str, Benchmark], context: dict[str, str]) -> str:
         "",
         f"Machine: {context['machine']}; Python {context['python']}; load average "
         f"{context['load_before']} before, {context['load_after']} after.",
-        f"Corpus: {context['corpus']} (SPEC §8, each distribution its own project).",
+        f"Corpus: {context['corpus']} (SPEC §8, each distribution its own project). Standard library "
+        f"(Python {context['python']}, tests included, one project): {context['stdlib']}.",
         f"Tools: {context['tools']}.",
         "",
         "| run | wall s | CPU s | peak RSS MB | runs (wall s) |",
@@ -321,12 +336,14 @@ def main() -> int:
     corpus = unpack()
     mark_projects(corpus)
     files, lines = stats(corpus)
+    stdlib = standard_library()
+    stdlib_files, stdlib_lines = stats(stdlib)
     bins = {name: venv(name, list(requirements)) for name, requirements in PEERS.items()}
     bins["ctxlint"] = venv("ctxlint", [FLAKE8, str(REPO)])  # the checkout with its dependencies
     install_checkout(bins["ctxlint"])  # ... refreshed to its current state on every run
     PYCACHE.mkdir(parents=True, exist_ok=True)
 
-    selected = benchmarks(corpus, bins, only)
+    selected = benchmarks(corpus, stdlib, bins, only)
     load_before = load_average()
     for round_number in range(args.runs):
         for benchmark in selected:
@@ -354,6 +371,7 @@ def main() -> int:
         "load_before": load_before,
         "load_after": load_average(),
         "corpus": f"{files} files, {lines:,} lines",
+        "stdlib": f"{stdlib_files} files, {stdlib_lines:,} lines",
         "tools": ", ".join(
             f"{name} {_installed(bins[venv_name], name)}"
             for name, venv_name in (

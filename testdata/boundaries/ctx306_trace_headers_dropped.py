@@ -143,3 +143,13 @@ def constructor_arguments(headers, **kwargs):
     # `kwargs` are a constructor's keyword arguments, not request headers
     kwargs.update({"baggage": headers.get("baggage")})
     return kwargs
+
+
+def trace_from_environment(environ):
+    # Rebound only to a new dict of its own (sentry_sdk's scope reads SENTRY_TRACE so):
+    # nothing a caller passed is dropped.
+    carried = None
+    if environ.get("USE_ENVIRONMENT"):
+        carried = {}
+        carried["sentry-trace"] = environ.get("SENTRY_TRACE") or ""
+    return carried or None

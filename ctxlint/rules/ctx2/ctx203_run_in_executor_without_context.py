@@ -11,7 +11,7 @@ from ctxlint.analysis.syntax import (
     source,
 )
 from ctxlint.rules.base import Replacement
-from ctxlint.rules.ctx2.shared import ContextCarryingRule, callable_label
+from ctxlint.rules.ctx2.shared import HOW_THE_WORK_IS_JUDGED, ContextCarryingRule, callable_label
 from ctxlint.semantics import concurrency as sem
 
 
@@ -63,31 +63,7 @@ class RunInExecutorWithoutContext(ContextCarryingRule):
     `await asyncio.to_thread(f, ...)`; otherwise `contextvars.copy_context().run` is inserted
     before `f`.
     """
-    known_limits = """
-    How the work is judged (SPEC §3 "Context need", "Hop scope"): the project pass follows
-    the callable's calls through the project (`ctxlint check --verbose` shows the facts).
-    It *needs* the context when it, or a project function it calls, reads a ContextVar,
-    the current span or context, Sentry's scope or a tracing library's stack, calls a
-    traced function or an instrumented client, or logs through logging the project makes
-    context-aware (tables in `ctxlint/semantics/context_readers.py`). Such work is
-    reported unless the hop is start-up code (module level, `main()`, start-up hooks,
-    `__init__`/`start`, a test, a service thread). The caller's own callable is judged by
-    what the project hands over where the function is called (nothing found: reported).
-    Work that calls a callable it was given is reported in per-call code. Work that needs
-    nothing (computation, files, locks, third-party calls) is never reported.
-
-    Not seen: needs behind dynamic dispatch (a method of an object of unknown type, an
-    element of a table, a generator iterated in the worker); whether the code that calls
-    a per-call hop has any context (a framework callback, a scheduler's thread, dead code
-    is reported like request code). A hop that hands the context over explicitly (an
-    argument read from `context.get_current()`, `get_current_span()`, Sentry's scopes, a
-    `propagate.inject` carrier) is trusted. Sentry's ThreadingIntegration (a project
-    calling `sentry_sdk.init` with its default integrations) carries Sentry's scope into
-    `Thread` and `ThreadPoolExecutor.submit`, `ThreadingInstrumentor` the OpenTelemetry
-    context: work that needs only what they carry is not reported. A service that keeps
-    no context at all (no ContextVar, tracing, Sentry or context-aware logging) is told
-    nothing about callables of unknown origin.
-
+    known_limits = HOW_THE_WORK_IS_JUDGED + """
     An executor that is a parameter of no declared type is the caller's choice (it may
     copy the context, as langchain's `ContextThreadPoolExecutor` does): not judged. A
     project executor whose methods call `copy_context()`, or one named in

@@ -194,7 +194,9 @@ class TraceHeadersDropped(Rule):
         if not sources:
             return None
         kinds = {kind for kind, _ in sources}
-        mapping = next(m for kind, m in sources if kind != "replaced")
+        mapping = next((m for kind, m in sources if kind != "replaced"), None)
+        if mapping is None:
+            return None  # only rebound to new empty dicts: nothing of the caller's to lose
         if self._written_back(name, mapping, found):
             return None
         direct = found.sends_after(name, write.index, exclude=(write.node,))
