@@ -321,7 +321,8 @@ def _facts_for(settings: Settings, options: RunOptions, outcome: RunResult) -> P
     facts = outcome.facts.get(settings.root)
     if facts is None:
         cache_dir = _cache_dir(settings, options) if options.use_cache else None
-        facts = outcome.facts[settings.root] = cached_facts(settings, cache_dir)
+        jobs = options.jobs or os.cpu_count() or 1
+        facts = outcome.facts[settings.root] = cached_facts(settings, cache_dir, jobs)
     return facts
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import shutil
 import subprocess
 import sys
 import sysconfig
+import warnings
 from pathlib import Path
 
 import pytest
@@ -40,6 +42,17 @@ def run_ctxlint(*args: str, cwd: Path | None = None, stdin: bytes | None = None,
         env=full_env,
         timeout=600,
     )
+
+
+def python_rejects(path: Path) -> bool:
+    """Whether CPython itself cannot decode or parse the file."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # invalid escape sequences and the like
+        try:
+            ast.parse(path.read_bytes())
+            return False
+        except (SyntaxError, ValueError, UnicodeDecodeError, RecursionError, MemoryError):
+            return True
 
 
 def run_json(*args: str, cwd: Path | None = None) -> list[dict]:

@@ -60,19 +60,36 @@ def graph_of_source(source: Union[str, bytes]) -> dict:
     limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(limit, _DEEP_RECURSION))
     try:
+        blanked: set[int] = set()
         for _attempt in range(_BLANKED_STATEMENTS + 1):
             try:
                 return extract_call_graph(ast.parse("".join(lines)))
             except SyntaxError as error:
                 line = (error.lineno or 0) - 1
-                if not 0 <= line < len(lines) or not lines[line].strip():
+                if line in blanked:
+                    # the stand-in is wrong where it stands (`except*` after a `try:`
+                    # body): blank the statement that opened the construct too
+                    line = _opener(lines, line)
+                if line is None or not 0 <= line < len(lines) or not lines[line].strip() or line in blanked:
                     break
                 lines[line] = _blank(lines, line)
+                blanked.add(line)
         return dict(EMPTY_GRAPH)
     except (ValueError, RecursionError, MemoryError, OverflowError):
         return dict(EMPTY_GRAPH)
     finally:
         sys.setrecursionlimit(limit)
+
+
+def _opener(lines: list[str], line: int) -> Optional[int]:
+    """The nearest line above `line` at its indentation: the header of the construct a
+    clause such as `except*:` belongs to."""
+    indent = len(lines[line]) - len(lines[line].lstrip())
+    for above in range(line - 1, -1, -1):
+        text = lines[above]
+        if text.strip() and not text.lstrip().startswith("#") and len(text) - len(text.lstrip()) == indent:
+            return above
+    return None
 
 
 def _blank(lines: list[str], line: int) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
-from typing import Optional
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from typing import Any, Optional
 
 from ctxlint.analysis.project.summaries import ContextFlow
 from ctxlint.semantics import boundaries as bnd
@@ -67,6 +67,16 @@ class FileFacts:
     entry_points: bool = False  # decorates a request or message handler
     program_roots: bool = False  # defines `main()`, `lifespan`, `create_app`, `setup_*`
     graph: Optional[dict] = None
+
+def _plain(value: Any) -> Any:
+    """`value` as JSON-ready data: dataclasses (also inside lists and dicts) as dicts."""
+    if is_dataclass(value):
+        return asdict(value)
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
 
 @dataclass
 class ProjectFacts:
@@ -149,9 +159,9 @@ class ProjectFacts:
 
     def fingerprint(self) -> str:
         """A hash of every fact a rule can read (the result cache is keyed by it)."""
-        data = asdict(self)
-        data.pop("used_libraries")
-        data.pop("flow")
+        # field by field: `asdict(self)` would deep-copy the call graph held by `flow`
+        skipped = ("used_libraries", "flow")
+        data = {f.name: _plain(getattr(self, f.name)) for f in fields(self) if f.name not in skipped}
         data["needs"] = {name: asdict(need) for name, need in sorted(self.flow.needs.items())}
         data["flow_symbols"] = self.flow.symbols()
         for name in ("context_wrappers", "span_factories", "injectors", "extractors"):

@@ -12,7 +12,9 @@ import hashlib
 import json
 import os
 import re
+import sys
 import time
+from collections import Counter
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Optional
@@ -126,14 +128,17 @@ def _extract(path: Path, data: bytes, is_python: bool) -> FileFacts:
     return extract_launch_facts(data.decode("utf-8", errors="replace"))
 
 _MEMO: dict[tuple, ProjectFacts] = {}
+# A word of code, for the scans that look for names before running their exact patterns.
+_WORD = re.compile(rb"\w+")
 
 def _cache_file(cache_dir: Path, root: Path) -> Path:
     tag = hashlib.sha256(str(root).encode()).hexdigest()[:12]
     return cache_dir / f"facts-{build_fingerprint()}-{FACTS_VERSION}-{tag}.json"
 
-def compute_facts(settings: Settings, cache_dir: Optional[Path]) -> ProjectFacts:
+def compute_facts(settings: Settings, cache_dir: Optional[Path], jobs: int = 1) -> ProjectFacts:
     """The project's facts. Each file's extraction is cached by (mtime, size), then by
-    content hash, so a run re-reads only files that changed since the last one."""
+    content hash, so a run re-reads only files that changed since the last one. With
+    `jobs` > 1, call graphs missing from the cache are built by that many processes."""
     root = Path(settings.root)
     cache_file = _cache_file(cache_dir, root) if cache_dir else None
     cached: dict = {}
@@ -173,11 +178,43 @@ def compute_facts(settings: Settings, cache_dir: Optional[Path]) -> ProjectFacts
         ((relative, FileFacts(**entry[2])) for relative, entry in sorted(entries.items())),
         settings,
     )
-    facts.flow, parsed = _context_flow(root, entries, facts)
+    parsed = _read_graphs(root, entries, jobs)
+    facts.flow, parsed_more = _context_flow(root, entries, facts)
+    parsed = parsed or parsed_more
     if cache_file is not None and (changed or parsed or set(entries) != set(cached)):
         _write_json(cache_file, entries)
     _MEMO[(str(root), settings.fingerprint())] = facts
     return facts
+
+
+# Files whose call graph the context flow always reads: they hand work over, set up
+# logging, or hold entry points and program roots.
+_FLOW_STARTS = ("hops", "logging_setup", "entry_points", "program_roots")
+# Fewer missing graphs than this are built in this process: a pool costs more to start.
+_MIN_PARALLEL_GRAPHS = 64
+
+
+def _read_graphs(root: Path, entries: dict[str, list], jobs: int) -> bool:
+    """Build, in `jobs` processes, the call graphs the context flow will certainly read
+    and the cache lacks (a cold run); the flow builds the others as it reaches them.
+    Returns whether any was built."""
+    missing = [
+        relative
+        for relative, entry in sorted(entries.items())
+        if relative.endswith(PYTHON_SUFFIXES) and entry[2].get("graph") is None
+        and any(entry[2].get(start) for start in _FLOW_STARTS)
+    ]
+    if jobs <= 1 or len(missing) < _MIN_PARALLEL_GRAPHS:
+        return False
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "fork" if sys.platform.startswith("linux") else None
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method)) as pool:
+        graphs = pool.map(_graph_of, [root / relative for relative in missing], chunksize=8)
+        for relative, graph in zip(missing, graphs):
+            entries[relative][2]["graph"] = graph
+    return True
 
 
 def _context_flow(root: Path, entries: dict[str, list], facts: ProjectFacts) -> tuple[ContextFlow, bool]:
@@ -270,18 +307,19 @@ def _uncalled(root: Path, python: list[str], modules: list[ModuleGraph]) -> froz
                 names.setdefault(name, []).append(f"{module.name}.{qualname}")
     if not names:
         return frozenset()
-    pattern = re.compile(rb"\b(" + b"|".join(re.escape(n.encode()) for n in sorted(names)) + rb")\b")
-    mentions: dict[str, int] = {}
+    wanted = {name.encode() for name in names if name.isascii()}
+    mentions: Counter[bytes] = Counter()
     for relative in python:
         try:
-            data = (root / relative).read_bytes()
+            words = Counter(_WORD.findall((root / relative).read_bytes()))
         except OSError:
             continue
-        for match in pattern.finditer(data):
-            word = match.group(1).decode()
-            mentions[word] = mentions.get(word, 0) + 1
+        mentions.update({word: words[word] for word in wanted if word in words})
     return frozenset(
-        function for name, functions in names.items() if mentions.get(name, 0) <= len(functions) for function in functions
+        function
+        for name, functions in names.items()
+        if name.isascii() and mentions[name.encode()] <= len(functions)
+        for function in functions
     )
 
 
@@ -311,11 +349,13 @@ def _callers_of(root: Path, python: list[str], helpers: dict[str, set[str]]) -> 
         alternatives = b"|".join(re.escape(n.encode()) for n in sorted(names) if n.isidentifier())
         if not alternatives:
             continue
-        tail = re.escape(module_name(defining).rsplit(".", 1)[-1].encode())
+        tail = module_name(defining).rsplit(".", 1)[-1].encode()
         patterns.append((
             defining,
+            tail,
+            {n.encode() for n in names if n.isidentifier()},
             re.compile(rb"\b(?:" + alternatives + rb")\s*\(|@(?:" + alternatives + rb")\b"),
-            re.compile(rb"^[ \t]*(?:from[ \t]+[\w.]*\b" + tail + rb"[ \t]+import|import[ \t]+[\w.]*\b" + tail + rb"\b)", re.M),
+            re.compile(rb"^[ \t]*(?:from[ \t]+[\w.]*\b" + re.escape(tail) + rb"[ \t]+import|import[ \t]+[\w.]*\b" + re.escape(tail) + rb"\b)", re.M),
         ))
     if not patterns:
         return []
@@ -325,7 +365,12 @@ def _callers_of(root: Path, python: list[str], helpers: dict[str, set[str]]) -> 
             data = (root / relative).read_bytes()
         except OSError:
             continue
-        if any(relative != defining and used.search(data) and imported.search(data) for defining, used, imported in patterns):
+        present = set(_WORD.findall(data))
+        if any(
+            relative != defining and tail in present and not present.isdisjoint(names)
+            and used.search(data) and imported.search(data)
+            for defining, tail, names, used, imported in patterns
+        ):
             found.append(relative)
     return found
 
@@ -407,11 +452,11 @@ def _tracing_setup(facts: ProjectFacts, settings: Settings, provider_places: lis
         places.append(facts.auto_instrumentation)
     return min(places) if places else None
 
-def cached_facts(settings: Settings, cache_dir: Optional[Path]) -> ProjectFacts:
+def cached_facts(settings: Settings, cache_dir: Optional[Path], jobs: int = 1) -> ProjectFacts:
     """In-process memo over `compute_facts` (the flake8 plugin calls this per file)."""
     key = (str(Path(settings.root)), settings.fingerprint())
     facts = _MEMO.get(key)
-    return facts if facts is not None else compute_facts(settings, cache_dir)
+    return facts if facts is not None else compute_facts(settings, cache_dir, jobs)
 
 def _write_json(path: Path, data: object) -> None:
     try:
