@@ -5,7 +5,7 @@
 #
 # Each interpreter gets its own virtualenv with `.[test]` installed in editable mode
 # (kept between runs under $CTXLINT_PYTHONS_VENVS, default ~/.cache/ctxlint/pythons;
-# reinstalled only when pyproject.toml changes). Without arguments pytest runs, in
+# reinstalled when pyproject.toml or the checkout changes). Without arguments pytest runs, in
 # parallel, the tests whose outcome depends on the interpreter: the gate (it reads the
 # names each CPython compiles), every fixture through the rules, the robustness cases
 # (recursion and nesting limits differ per version), and the runtime proofs of the
@@ -50,7 +50,8 @@ for version in $versions; do
     fi
     venv="$venvs/py$version"
     stamp="$venv/.ctxlint-pyproject.sha256"
-    wanted="$(sha256sum "$repo/pyproject.toml" | cut -d' ' -f1)"
+    # an editable install points at one checkout: another clone must reinstall
+    wanted="$( (cat "$repo/pyproject.toml"; echo "$repo") | sha256sum | cut -d' ' -f1)"
     if [ ! -x "$venv/bin/python" ]; then
         "$python" -m venv "$venv" || { failed+=("$version (virtualenv)"); continue; }
     fi
