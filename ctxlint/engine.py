@@ -248,7 +248,7 @@ def _with_linted_text(facts: ProjectFacts, source: SourceText, relative_path: st
     pass): rules then judge the code they see."""
     data = source.encode(source.text)
     digest = hashlib.sha256(data).hexdigest()
-    if facts.flow.module(relative_path).digest == digest:
+    if facts.flow.read.get(relative_path) == digest:
         return facts
     flow = facts.flow.with_source(relative_path, graph_of_source(source.text), digest)
     return dataclasses.replace(facts, flow=flow)

@@ -292,6 +292,7 @@ def _context_flow(root: Path, entries: dict[str, list], facts: ProjectFacts) -> 
     libraries = {*bnd.HTTP_SHORTCUTS.values(), *bnd.HTTP_CLIENTS.values(), *readers.INSTRUMENTED_CLIENTS.values()}
     known = {library: where for library in sorted(libraries) if library and (where := instrumented(library)) is not None}
     flow = ContextFlow(graphs, tuple(python), needs, entry_reached, started, summaries.logging, uncalled, known)
+    flow.read = {relative: entries[relative][1] for relative in python}
     return flow, parsed
 
 

@@ -474,6 +474,9 @@ class ContextFlow:
     # project pass read (standard input, an editor's buffer, a file outside the pass):
     # their functions' needs are computed when asked.
     overlaid: frozenset[str] = frozenset()
+    # The content hash of every Python file the project pass read: a linted text equal to
+    # what the pass read needs no graph of its own.
+    read: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._resolver: Optional[Summaries] = None
