@@ -108,6 +108,40 @@ def _own(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
             stack.extend(reversed(children(current)))
 
 
+class ReadsCarrierWrites:
+    """For a rule that judges carrier writes function by function: notes each function
+    around a call or store that may write a carrier (an `inject` or `update` call, a
+    `headers[key] = ...`), so that the rule reads (`flow`) only those. A superset: every
+    enclosing function is noted, whatever the nested scopes between."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._writers: set[int] = set()
+
+    def visit_Call(self, node: cst.Call) -> None:
+        name = attribute_name(node.func)
+        if name in sem.INJECT_METHODS or (name == "update" and isinstance(node.func, cst.Attribute)):
+            self._note_writers()
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if any(isinstance(target.target, cst.Subscript) for target in node.targets):
+            self._note_writers()
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if isinstance(node.target, cst.Subscript):
+            self._note_writers()
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        if isinstance(node.target, cst.Subscript):
+            self._note_writers()
+
+    def may_write(self, function: cst.FunctionDef) -> bool:
+        return id(function) in self._writers
+
+    def _note_writers(self) -> None:
+        self._writers.update(id(node) for node in self.model.ancestors if isinstance(node, cst.FunctionDef))
+
+
 def flow(function: cst.FunctionDef, context, model) -> FunctionFlow:
     memo = context.memo.setdefault(_MEMO, {})
     found = memo.get(id(function))

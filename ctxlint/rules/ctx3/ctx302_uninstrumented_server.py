@@ -31,6 +31,7 @@ class UninstrumentedServer(BoundaryRule):
     tracing_setup_only = True  # see `inventory_known`
     name = "uninstrumented-server"
     triggers = ("Flask", "FastAPI", "Starlette", "Application", "application", "falcon", "server")
+    modules = tuple(sorted(sem.SERVERS))  # it reports only constructions resolved to these
     example = """
     from flask import Flask
     from opentelemetry import trace

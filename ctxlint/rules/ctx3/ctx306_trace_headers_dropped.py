@@ -10,6 +10,7 @@ from ctxlint.analysis.syntax import keyword, source
 from ctxlint.rules.base import Rule
 from ctxlint.rules.ctx3.carriers import (
     FunctionFlow,
+    ReadsCarrierWrites,
     Write,
     flow,
     is_fresh_empty,
@@ -19,7 +20,7 @@ from ctxlint.rules.ctx3.carriers import (
 from ctxlint.semantics import boundaries as sem
 
 
-class TraceHeadersDropped(Rule):
+class TraceHeadersDropped(ReadsCarrierWrites, Rule):
     """## What it does
     Reports hand-written propagation whose trace headers never reach the receiver: the
     carrier given to `inject()` is a function; it is message headers that are `None`
@@ -87,6 +88,8 @@ class TraceHeadersDropped(Rule):
     """
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        if not self.may_write(node):
+            return
         found = flow(node, self.context, self.model)
         if not found.writes:
             return

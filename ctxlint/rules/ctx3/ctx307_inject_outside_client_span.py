@@ -8,12 +8,12 @@ import libcst as cst
 
 from ctxlint.analysis.syntax import attribute_name, keyword, positional, source
 from ctxlint.rules.base import Rule
-from ctxlint.rules.ctx3.carriers import FunctionFlow, flow, root_name
+from ctxlint.rules.ctx3.carriers import FunctionFlow, ReadsCarrierWrites, flow, root_name
 from ctxlint.semantics import boundaries as sem
 from ctxlint.semantics.otel import SPAN_STARTERS
 
 
-class InjectOutsideClientSpan(Rule):
+class InjectOutsideClientSpan(ReadsCarrierWrites, Rule):
     """## What it does
     Reports `inject(carrier)` run before the `CLIENT` or `PRODUCER` span of the call that
     sends the carrier has started: the carrier is used inside a later
@@ -77,6 +77,8 @@ class InjectOutsideClientSpan(Rule):
     """
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        if not self.may_write(node):
+            return
         found = flow(node, self.context, self.model)
         for write in found.writes:
             if write.kind != "inject" or _explicit_parent(write.node):
