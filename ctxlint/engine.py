@@ -246,11 +246,9 @@ def _with_linted_text(facts: ProjectFacts, source: SourceText, relative_path: st
     """The facts, with the call graph of the text being linted when the project pass read
     another text or none (standard input, an editor's unsaved buffer, a file outside the
     pass): rules then judge the code they see."""
-    data = source.encode(source.text)
-    digest = hashlib.sha256(data).hexdigest()
-    if facts.flow.read.get(relative_path) == digest:
+    if facts.flow.read.get(relative_path) == hashlib.sha256(source.encode(source.text)).hexdigest():
         return facts
-    flow = facts.flow.with_source(relative_path, graph_of_source(source.text), digest)
+    flow = facts.flow.with_source(relative_path, graph_of_source(source.text))
     return dataclasses.replace(facts, flow=flow)
 
 

@@ -240,7 +240,7 @@ def _context_flow(root: Path, entries: dict[str, list], facts: ProjectFacts) -> 
         if data.get("graph") is None:
             data["graph"] = _graph_of(root / relative)
             parsed = True
-        modules[name] = ModuleGraph(name, relative, data["graph"], entries[relative][1])
+        modules[name] = ModuleGraph(name, relative, data["graph"])
         return modules[name]
 
     def instrumented(library: str) -> Optional[str]:

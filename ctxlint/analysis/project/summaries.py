@@ -54,7 +54,6 @@ class ModuleGraph:
     name: str  # dotted module name
     path: str  # relative to the project root
     graph: dict  # callgraph.extract_call_graph's result
-    digest: str = ""  # sha256 of the file's bytes the graph was built from
 
 
 class ModuleIndex:
@@ -499,9 +498,9 @@ class ContextFlow:
             self._resolver = resolver
         return self._resolver
 
-    def with_source(self, relative_path: str, graph: dict, digest: str) -> "ContextFlow":
+    def with_source(self, relative_path: str, graph: dict) -> "ContextFlow":
         """This flow, with the graph of `relative_path` built from the text being linted."""
-        module = ModuleGraph(module_name(relative_path), relative_path, graph, digest)
+        module = ModuleGraph(module_name(relative_path), relative_path, graph)
         prefix = module.name + "."
         state = dict(self.__getstate__())
         state["modules"] = {**self.modules, module.name: module}
