@@ -40,7 +40,7 @@ UNTIMED = "import requests\n\n\ndef ping(url):\n    return requests.get(url)\n"
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    (tmp_path / "pyproject.toml").write_text('[tool.ctxlint]\nextend-select = ["CTX201", "CTX301"]\n', encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text('[tool.ctxlint]\nextend-select = ["CTX201", "CTX301", "CTX403"]\n', encoding="utf-8")
     (tmp_path / "service.py").write_text(SERVICE, encoding="utf-8")
     (tmp_path / "telemetry.py").write_text(TELEMETRY, encoding="utf-8")
     (tmp_path / "worker.py").write_text(THREADED, encoding="utf-8")

@@ -177,3 +177,28 @@ def test_a_copied_context_alone_shares_the_callers_sentry_scopes(tmp_path: Path)
     seen = run_program(program)
     assert seen["worker_request_id"] == "req-7"
     assert seen["caller_span_is_workers"] is True
+
+
+def test_where_a_hop_runs_decides_what_it_can_lose() -> None:
+    messages = findings_of("context_flow_scope")
+    # a per-call hop: the work uses an engine whose SQLAlchemy listener reads the tenant
+    assert "`load_rows` reads ContextVar `tenant` (via `load_rows` → `route_to_tenant`)" in messages[30]
+    # a callable of unknown origin matters where a request's context exists: code reached
+    # from a function that sets a ContextVar (through `super()`), an ASGI application
+    assert "and the hop runs for a request (reached from `TenantInbound.execute`, which sets context)" in messages[13]
+    assert "`self.app` is a callable the object was given, and the hop runs for a request (in ASGI application `__call__`)" in messages[33]
+    # not reported: a mitmproxy hook and a Prometheus collector (a library's callbacks, where
+    # the project set no context), a script's `__main__`, an unknown callable in code that
+    # runs for no request
+    assert sorted(messages) == [13, 30, 33]
+
+
+def test_a_service_that_keeps_no_context_is_not_told_about_its_callers_callables(tmp_path: Path) -> None:
+    project = tmp_path / "dashboard"
+    shutil.copytree(TESTDATA / "projects" / "context_flow_contextless_service", project)
+    assert run_json(".", cwd=project) == []
+    # the same runner in a library (no handlers): the callable is its callers', reported
+    (project / "dashboard" / "handlers.py").unlink()
+    found = run_json(".", cwd=project)
+    assert [(f["code"], f["line"]) for f in found] == [("CTX203", 10)]
+    assert "`func` is your caller's callable" in found[0]["message"]

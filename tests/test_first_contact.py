@@ -14,7 +14,8 @@ import pytest
 
 from conftest import run_ctxlint, script
 
-TIMEOUT_CALL = 'import requests\n\n\ndef fetch():\n    return requests.get("https://example.com")\n'
+# CTX401 (a default rule): a finding that depends on nothing outside its file.
+DANGLING_TASK = "import asyncio\n\n\nasync def fetch(work):\n    asyncio.create_task(work())\n"
 
 
 def git_repository(tmp_path: Path) -> Path:
@@ -23,7 +24,7 @@ def git_repository(tmp_path: Path) -> Path:
     for name in ("app/main.py", "vendor/lib.py", "vendor/tools/build.py", "vendor/api.generated.py"):
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(TIMEOUT_CALL, encoding="utf-8")
+        path.write_text(DANGLING_TASK, encoding="utf-8")
     return tmp_path
 
 
@@ -75,7 +76,7 @@ def test_a_run_that_checks_nothing_says_so(tmp_path: Path, content: str | None) 
 
 def test_verbose_counts_checked_cached_and_gated_files(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("[tool.ctxlint]\n", encoding="utf-8")
-    (tmp_path / "client.py").write_text(TIMEOUT_CALL, encoding="utf-8")
+    (tmp_path / "client.py").write_text(DANGLING_TASK, encoding="utf-8")
     (tmp_path / "maths.py").write_text("def double(x):\n    return 2 * x\n", encoding="utf-8")
     first = run_ctxlint("check", "--verbose", ".", cwd=tmp_path).stderr.decode()
     assert "checked 2 files" in first and "(2 linted, 1 of them skipped by the gate; 0 from the cache)" in first
@@ -107,7 +108,7 @@ def run_on_a_terminal(arguments: list[str], cwd: Path, env: dict[str, str]) -> b
 @pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
 def test_progress_shows_on_a_terminal_only(tmp_path: Path) -> None:
     for number in range(30):
-        (tmp_path / f"module_{number}.py").write_text(TIMEOUT_CALL, encoding="utf-8")
+        (tmp_path / f"module_{number}.py").write_text(DANGLING_TASK, encoding="utf-8")
     # The line appears after a second of work; these files take less, so the delay is lifted.
     env = {key: value for key, value in os.environ.items() if key != "CI"}
     env["CTXLINT_PROGRESS_DELAY"] = "0"

@@ -14,7 +14,7 @@ from conftest import REPO
 
 BUGS = REPO / "benchmarks" / "bugs"
 FOUND = BUGS / "ctx5" / "otel_django_attach_in_process_request.py"  # a default rule finds it
-PREVIEW = BUGS / "ctx2" / "ctx202_prefect_task_threadpool.py"  # only the preview CTX202 does
+PREVIEW = BUGS / "ctx2" / "ctx201_crewai_async_task.py"  # only the preview CTX201 does
 NEGATIVE = BUGS / "ctx2" / "ctx201_sentry_background_worker_ok.py"
 
 

@@ -136,7 +136,7 @@ class _Resolver:
             name = reference[2:]
             if self.flow.function(reference, self.module, cls) is None:
                 if self.flow.callable_attribute(self.module, cls, name):
-                    return Need(unknown=Use(f"is `self.{name}`, a callable the object was given", (), ""))
+                    return Need(unknown=Use("is a callable the object was given", (), ""))
                 return FREE
         function = self.flow.function(reference, self.module, cls)
         if function is not None:
@@ -455,13 +455,14 @@ def hop_scope(context: "FileContext") -> HopScope:
         return HopScope(STARTUP, "at module level")
     module = context.facts.flow.module(context.relative_path)
     function_id = f"{module.name}.{scope_qualname(function)}"
-    entry = context.facts.flow.reached.get(function_id)
+    flow = context.facts.flow
+    entry = flow.reached.get(function_id)
     if entry is not None:
         return HopScope(REQUEST, f"reached from {entry}")
-    root = context.facts.flow.started.get(function_id)
+    root = flow.started.get(function_id)
     if root is not None and _context_setter(function, context) is None:
         return HopScope(STARTUP, f"reached from `{root}`")
-    if function_id in context.facts.flow.uncalled and _context_setter(function, context) is None:
+    if function_id in flow.uncalled and _context_setter(function, context) is None:
         # a service's function nothing of the project calls: a framework's callback (a
         # proxy hook, a metrics collector) or dead code, run with no request of ours
         return HopScope(STARTUP, f"`{function.name}` is called by no code of the project")
@@ -472,7 +473,7 @@ def hop_scope(context: "FileContext") -> HopScope:
         else:
             break
     for scope in (function, outermost):
-        root = _root_reason(scope)
+        root = _root_reason(scope) or _foreign_callback(scope, model)
         if root is not None:
             setter = _context_setter(scope, context)
             if setter is not None:
@@ -480,6 +481,9 @@ def hop_scope(context: "FileContext") -> HopScope:
                 # for a migration): that context is what the work loses
                 return HopScope(PER_CALL, f"`{scope.name}` sets context (`{setter}`)")
             return HopScope(STARTUP, root)
+    setter = flow.set_reached.get(function_id)
+    if setter is not None:
+        return HopScope(REQUEST, f"reached from {setter}")
     return HopScope(PER_CALL, f"in `{function.name}`")
 
 
@@ -493,6 +497,18 @@ def _root_reason(scope: Scope) -> Optional[str]:
         return f"in start-up hook `{name}`"
     if name.startswith("test") and (scope.parent is None or scope.parent.kind in ("module", "class")):
         return f"in test `{name}`"
+    return None
+
+
+def _foreign_callback(scope: Scope, model: SemanticModel) -> Optional[str]:
+    """A library's callback for its own events (a Prometheus collector's `collect`, a
+    mitmproxy hook): it runs where the project has set no context."""
+    if scope.parent is None or scope.parent.kind not in ("class", "module"):
+        return None
+    imported = model.module_scope.memo.get("imported_modules", ())
+    for library, (names, label) in entrypoint_table.FOREIGN_CALLBACKS.items():
+        if scope.name in names and any(m == library or m.startswith(library + ".") for m in imported):
+            return f"in {label} `{scope.name}`"
     return None
 
 

@@ -7,7 +7,7 @@ Shared by every rule that only matters where a trace or request context exists
 An entry point (SPEC §3 "Shared notions") is recognised by how it is registered:
 decorators (route, task, actor, view_config, `entry-point-decorators`), the class it is
 a method of (class-based views, gRPC servicers, Falcon resources, Celery `Task.run`), its
-signature (AWS Lambda, Django function views), or a registration call in the same
+signature (AWS Lambda, Django function views, an ASGI application's `(scope, receive, send)`), or a registration call in the same
 module (`Route("/", endpoint)`, `add_url_rule`, `router.add_get`, `basic_consume(...,
 on_message_callback=f)`, `queue.consume(f)`). Registration calls are collected by one
 pre-scan of the module, done the first time a function needs it.
@@ -78,6 +78,11 @@ def _entry_point_reason(function: Scope, model: SemanticModel, settings: Setting
     params = [p.name.value for p in (*node.params.posonly_params, *node.params.params)]
     registered = _registered_handlers(model)
     cls = function.enclosing_class
+    if node.asynchronous is not None and (
+        (cls is None and params == list(table.ASGI_PARAMETERS))
+        or (cls is not None and name == "__call__" and params[1:] in (list(table.ASGI_PARAMETERS), list(table.ASGI_PARAMETERS[1:])))
+    ):
+        return f"ASGI application `{name}`"
     if cls is not None:
         reason = _method_reason(cls, name, params, model) or registered.get(("method", name))
         return f"{reason} `{name}`" if reason is not None else None

@@ -236,3 +236,14 @@ def tracing_decorator(path: str, method: Optional[str]) -> Optional[tuple[str, s
     if method in TRACING_DECORATOR_METHODS:
         return OTEL, f"`@{method}`"
     return None
+
+# Registrations of a callback that a library runs inside calls on the object it is
+# registered on: SQLAlchemy's `@event.listens_for(engine, "checkout")` runs in every
+# `engine.connect()`. The resolved registration -> whether it is a decorator (else a call
+# `listen(target, identifier, fn)`).
+LISTENER_REGISTRATIONS: dict[str, bool] = {
+    "sqlalchemy.event.listens_for": True,
+    "sqlalchemy.event.api.listens_for": True,
+    "sqlalchemy.event.listen": False,
+    "sqlalchemy.event.api.listen": False,
+}

@@ -89,6 +89,12 @@ VIEW_BASES: dict[str, tuple[frozenset, str]] = {
     "celery.Task": (frozenset({"run"}), "Celery task"),
     "celery.app.task.Task": (frozenset({"run"}), "Celery task"),
 }
+# A class statement naming one of those bases, in a file's bytes (the project pass reads
+# the call graph of such files to know that the project serves requests).
+VIEW_CLASS = re.compile(
+    rb"^[ \t]*class[ \t]+\w+[ \t]*\([^)]*\b(?:RequestHandler|WebSocketHandler|\w*View|\w*ViewSet|\w*Endpoint|Task)\b",
+    re.MULTILINE,
+)
 # The same bases by last name, used only when a base cannot be resolved at all.
 UNRESOLVED_VIEW_BASES: dict[str, tuple[frozenset, str]] = {
     "APIView": VIEW_BASES["rest_framework.views."],
@@ -146,6 +152,10 @@ RESOLVED_REGISTRATIONS: dict[str, tuple[tuple[int, ...], tuple[str, ...], str]] 
 }
 
 LAMBDA_HANDLER_NAMES = frozenset({"lambda_handler"})
+# An ASGI application (or middleware) is called once per connection or request:
+# `async def app(scope, receive, send)`, `async def __call__(self, scope, receive, send)`,
+# and ASGI 2's instance per connection, `async def __call__(self, receive, send)`.
+ASGI_PARAMETERS = ("scope", "receive", "send")
 
 # Context managers / decorators that make a span current for their body.
 SPAN_CONTEXT_MANAGERS = frozenset({"start_as_current_span", "use_span"})
@@ -177,3 +187,26 @@ PROGRAM_ROOT_LINE = re.compile(
     rb"|^if[ \t]+__name__[ \t]*==",
     re.MULTILINE,
 )
+
+# Callbacks a library runs on its own thread or event loop, for its own events, where the
+# project has set no context (SPEC §3 "Hop scope"): the module a file must import ->
+# (the callback names, what they are). Work they hand over is judged like start-up code,
+# unless the callback itself sets context first.
+MITMPROXY_HOOKS = frozenset(
+    {
+        "load", "running", "configure", "done", "client_connected", "client_disconnected",
+        "server_connect", "server_connected", "server_disconnected", "server_error",
+        "requestheaders", "request", "responseheaders", "response", "error", "http_connect",
+        "http_connect_upstream", "http_connect_error", "tcp_start", "tcp_message", "tcp_end",
+        "tcp_error", "udp_start", "udp_message", "udp_end", "udp_error", "websocket_start",
+        "websocket_message", "websocket_end", "dns_request", "dns_response", "dns_error",
+        "tls_clienthello", "tls_start_client", "tls_start_server", "tls_established_client",
+        "tls_established_server", "tls_failed_client", "tls_failed_server",
+    }
+)
+FOREIGN_CALLBACKS: dict[str, tuple[frozenset, str]] = {
+    # `REGISTRY.register(collector)`: `collect()` runs on the thread serving the scrape
+    "prometheus_client": (frozenset({"collect", "describe"}), "Prometheus collector method"),
+    # an addon's event hooks run on mitmproxy's event loop, for the proxied traffic
+    "mitmproxy": (MITMPROXY_HOOKS, "mitmproxy event hook"),
+}

@@ -1,4 +1,4 @@
-# ctxlint: extend-select = ["CTX2"]  # CTX201-CTX203 are preview
+# ctxlint: extend-select = ["CTX2"]  # CTX201 is preview
 # CTX201 regression (sentry-sdk monitor and session flusher, celery prefork timers,
 # distributed profiler and pool workers, prefect control listener, uvicorn, dramatiq):
 # a thread whose target runs a service loop serves whatever comes until it is told to

@@ -1,4 +1,4 @@
-# ctxlint: extend-select = ["CTX2"]  # CTX201-CTX203 are preview
+# ctxlint: extend-select = ["CTX2"]  # CTX201 is preview
 # ctxlint: target-version = "py313"
 # `Thread(context=...)` only exists from Python 3.14.
 import contextvars

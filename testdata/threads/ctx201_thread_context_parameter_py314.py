@@ -1,4 +1,4 @@
-# ctxlint: extend-select = ["CTX2"]  # CTX201-CTX203 are preview
+# ctxlint: extend-select = ["CTX2"]  # CTX201 is preview
 # ctxlint: target-version = "py314"
 # On 3.14 an explicit `context=` carries the context into the thread.
 import contextvars

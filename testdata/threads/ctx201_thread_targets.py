@@ -1,4 +1,4 @@
-# ctxlint: extend-select = ["CTX2"]  # CTX201-CTX203 are preview
+# ctxlint: extend-select = ["CTX2"]  # CTX201 is preview
 # CTX201: threads started without a copied context.
 import _thread
 import contextvars

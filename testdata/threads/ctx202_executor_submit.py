@@ -1,4 +1,4 @@
-# ctxlint: extend-select = ["CTX2"]  # CTX201-CTX203 are preview
+# ctxlint: extend-select = ["CTX2"]  # CTX201 is preview
 # CTX202: ThreadPoolExecutor.submit/map without a copied context.
 import concurrent.futures
 import contextvars

@@ -1,4 +1,4 @@
-# ctxlint: extend-select = ["CTX2"]  # CTX201-CTX203 are preview
+# ctxlint: extend-select = ["CTX2"]  # CTX201 is preview
 # CTX203: loop.run_in_executor without a copied context.
 import asyncio
 import contextvars

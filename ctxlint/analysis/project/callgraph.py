@@ -40,6 +40,7 @@ _DEEP_RECURSION = 20_000  # walks code nested as deep as CPython's parser accept
 _BLANKED_STATEMENTS = 20  # newer-syntax statements blanked out before giving up
 EMPTY_GRAPH: dict = {
     "functions": {}, "classes": {}, "context_vars": [], "instances": {}, "logging": [], "arguments": [],
+    "listeners": [],
 }
 _LEAVES = frozenset({ast.Constant, ast.Load, ast.Store, ast.Del, ast.Pass, ast.Break, ast.Continue, ast.alias})
 _HOP_NAMES = frozenset({"Thread", "Timer", "start_new_thread", "submit", "map", "run_in_executor", "apply_async", "Process"})
@@ -130,6 +131,7 @@ class _FileGraph:
         self.classes: dict[str, dict] = {}
         self.context_vars: list[str] = []
         self.logging: list[list] = []
+        self.listeners: list[list] = []  # [object reference, function]: runs inside calls on it
         self.guarded = 0  # inside a `try` whose handler catches RuntimeError (Flask outside a request)
 
     # ------------------------------------------------------------------ the walk
@@ -177,6 +179,7 @@ class _FileGraph:
             "instances": self.instances,
             "logging": self.logging,
             "arguments": self.arguments,
+            "listeners": self.listeners,
         }
 
     def _body(self, statements: list, scope: _Scope) -> None:
@@ -264,6 +267,8 @@ class _FileGraph:
             if found is not None:
                 traced = [found[0], found[1], decorator.lineno]
             entry = entry or _entry_point(path, method, isinstance(decorator, ast.Call))
+            if readers.LISTENER_REGISTRATIONS.get(path) and isinstance(decorator, ast.Call) and decorator.args:
+                self._listener(decorator.args[0], qualname, scope)
             applied = self._reference(target, scope)
             if applied is not None and applied[:2] in ("L:", "P:"):
                 decorated.append([applied, isinstance(decorator, ast.Call)])
@@ -343,7 +348,20 @@ class _FileGraph:
         if found is not None and scope.qualname in self.functions and not self.guarded:
             self._record(scope, f"R:{found[0]}:{found[1]}", node.lineno)
 
+    def _listener(self, target: ast.AST, function: str, scope: _Scope) -> None:
+        """`function` runs inside calls on `target` (a module-level object)."""
+        if isinstance(target, ast.Name) and target.id in self.module_names:
+            reference: Optional[str] = f"L:{target.id}"  # the object, not what made it
+        else:
+            reference = self._reference(target, scope)
+        if reference is not None and reference[:2] in ("L:", "P:"):
+            self.listeners.append([reference, function])
+
     def _call(self, node: ast.Call, scope: _Scope) -> None:
+        if len(node.args) >= 3 and readers.LISTENER_REGISTRATIONS.get(self._path_text(node.func, scope) or "") is False:
+            callback = self._reference(node.args[2], scope)
+            if callback is not None and callback.startswith("L:"):
+                self._listener(node.args[0], callback[2:], scope)
         self._arguments(node, scope)
         if scope.facts.get("calls") is not None and _hands_over(node.func):
             scope.facts["hops"] = True  # hands work to a thread, pool or process
@@ -469,6 +487,9 @@ class _FileGraph:
         if isinstance(node, ast.Attribute):
             if isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"):
                 return f"S:{node.attr}"
+            if _is_super_call(node.value):
+                base = self._first_base(scope)
+                return f"{base}.{node.attr}" if base is not None else None
             base = self._reference(node.value, scope)
             if base is None or base.startswith(("U:", "S:", "O:")):
                 return None  # a method of an object of unknown type
@@ -477,6 +498,17 @@ class _FileGraph:
             base = self._reference(node.func, scope)
             return f"{base}()" if base and not base.startswith(("U:", "S:", "O:")) else None
         return None
+
+    def _first_base(self, scope: Optional[_Scope]) -> Optional[str]:
+        """The first base of the class whose method is being read: what `super()` names
+        (single inheritance; a project class or an imported one)."""
+        frame = scope
+        while frame is not None and not frame.is_class:
+            frame = frame.parent
+        if frame is None or not isinstance(frame.node, ast.ClassDef) or not frame.node.bases:
+            return None
+        base = self._reference(frame.node.bases[0], frame.parent)
+        return base if base is not None and base[:2] in ("L:", "P:") else None
 
     def _path_text(self, node: ast.AST, scope: Optional[_Scope]) -> Optional[str]:
         """The dotted path of an imported name (`P:` references only), for the tables."""
@@ -612,3 +644,7 @@ def _short(path: str) -> str:
     """`opentelemetry.trace.get_current_span` -> `trace.get_current_span`."""
     parts = path.split(".")
     return ".".join(parts[-2:]) if len(parts) > 2 else path
+
+
+def _is_super_call(node: ast.AST) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "super"

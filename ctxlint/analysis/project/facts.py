@@ -111,8 +111,9 @@ class ProjectFacts:
 
     @property
     def is_service(self) -> bool:
-        """The project registers request or message handlers of its own."""
-        return bool(self.flow.reached)
+        """The project registers request or message handlers of its own, or defines a
+        framework's class-based view or handler."""
+        return bool(self.flow.reached or self.flow.views)
 
     @property
     def carries_context(self) -> bool:
@@ -230,6 +231,7 @@ class ProjectFacts:
             f"context flow: {len(flow.modules)} modules read for the call graph, "
             f"{len(flow.needs)} functions need the context or call a callable of unknown origin, "
             f"{len(flow.reached)} reached from request or message handlers"
+            + (f", {len(flow.views)} class-based views or handlers" if flow.views else "")
         )
         carriers = flow.copying_classes()
         if carriers:

@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from ctxlint.settings import Settings
 
 
-FACTS_VERSION = 4
+FACTS_VERSION = 5
 
 # A file whose mtime is this close to "now" may still change within the same timestamp
 # tick; its stat signature is not trusted on the next run (git's "racy clean" problem).
@@ -72,7 +72,9 @@ def extract_python_facts(source: bytes) -> FileFacts:
     facts.hops = any(token in source for token in hops.HOP_TOKENS)
     # (cheap word tests first: the regular expressions run on few files)
     facts.logging_setup = any(t in source for t in readers.LOGGING_SETUP_WORDS) and bool(readers.LOGGING_SETUP.search(source))
-    facts.entry_points = b"@" in source and bool(entrypoints_table.DECORATED_HANDLER.search(source))
+    facts.entry_points = (b"@" in source and bool(entrypoints_table.DECORATED_HANDLER.search(source))) or (
+        b"class" in source and bool(entrypoints_table.VIEW_CLASS.search(source))
+    )
     facts.program_roots = any(t in source for t in entrypoints_table.PROGRAM_ROOT_WORDS) and bool(
         entrypoints_table.PROGRAM_ROOT_LINE.search(source)
     )
@@ -291,7 +293,10 @@ def _context_flow(root: Path, entries: dict[str, list], facts: ProjectFacts) -> 
     graphs = {name: module for name, module in sorted(modules.items()) if module is not None}
     libraries = {*bnd.HTTP_SHORTCUTS.values(), *bnd.HTTP_CLIENTS.values(), *readers.INSTRUMENTED_CLIENTS.values()}
     known = {library: where for library in sorted(libraries) if library and (where := instrumented(library)) is not None}
-    flow = ContextFlow(graphs, tuple(python), needs, entry_reached, started, summaries.logging, uncalled, known)
+    flow = ContextFlow(
+        graphs, tuple(python), needs, entry_reached, started, summaries.logging, uncalled,
+        summaries.views(loaded), summaries.reached_from_context_setters(loaded), known,
+    )
     flow.read = {relative: entries[relative][1] for relative in python}
     return flow, parsed
 

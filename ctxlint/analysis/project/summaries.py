@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Optional
 
-from ctxlint.analysis.project.callgraph import EMPTY_GRAPH
+from ctxlint.analysis.project.callgraph import EMPTY_GRAPH, MAIN_BLOCK
 from ctxlint.semantics import boundaries as bnd
 from ctxlint.semantics import context_readers as readers
 from ctxlint.semantics import entrypoints as entrypoint_table
@@ -270,10 +270,16 @@ class Summaries:
                         # deeper down (serialisers, converters) it is generic plumbing
                         use = inner.unknown
                         need.unknown = Use(use.what, (function_id, *use.path), use.where)
-                elif kind == "P":
-                    client = instrumented_client(text, self.instrumented)
-                    if client is not None:
-                        need.parts.setdefault(readers.OTEL, Use(client, (function_id,), where))
+                else:
+                    listener = self._listener(reference, module)
+                    if listener is not None:
+                        inner = self._need(listener, stack, depth + 1)
+                        for part, use in inner.parts.items():
+                            need.parts.setdefault(part, Use(use.what, (function_id, *use.path), use.where))
+                    elif kind == "P":
+                        client = instrumented_client(text, self.instrumented)
+                        if client is not None:
+                            need.parts.setdefault(readers.OTEL, Use(client, (function_id,), where))
         for part in written:
             # the work sets this part itself (from a carrier it was handed): the caller's
             # value is not what it reads
@@ -374,7 +380,39 @@ class Summaries:
             for qualname in module.graph["functions"]
             if qualname.rsplit(".", 1)[-1] in entrypoint_table.PROGRAM_ROOTS
             or qualname.rsplit(".", 1)[-1].startswith("setup_")
+            or qualname == MAIN_BLOCK
         )
+
+    def reached_from_context_setters(self, modules: Iterable[ModuleGraph]) -> dict[str, str]:
+        """Project functions called, directly or not, from one that sets a part of the
+        context (a ContextVar's `set`, `context.attach`, structlog's `bind_contextvars`):
+        function id -> why (a hop there hands over context that was set for it)."""
+        called = []
+        for module in modules:
+            for qualname, function in module.graph["functions"].items():
+                for reference, _line in function["calls"]:
+                    kind, _, text = reference.partition(":")
+                    if kind == "W" or (kind == "T" and self._context_var(text, module) is not None):
+                        # what the setter calls, not the setter: its own hops may come before
+                        # the set, or after the reset
+                        setter = f"{module.name}.{qualname}"
+                        called += [(callee, f"`{display(setter)}`, which sets context") for callee in self._callees(setter)]
+                        break
+        return self._reached(called)
+
+    def views(self, modules: Iterable[ModuleGraph]) -> tuple[str, ...]:
+        """Classes deriving directly from a framework's class-based view or request handler
+        (`tornado.web.RequestHandler`, Django's `View`): a project defining one serves
+        requests, whichever of its subclasses handle them."""
+        found = []
+        for module in modules:
+            for cls, info in module.graph["classes"].items():
+                for base in info["bases"]:
+                    path = base[2:].removesuffix("()") if base.startswith("P:") else ""
+                    if any(path == prefix or (prefix.endswith(".") and path.startswith(prefix)) for prefix in entrypoint_table.VIEW_BASES):
+                        found.append(f"{module.name}.{cls}")
+                        break
+        return tuple(sorted(found))
 
     def _reached(self, roots: Iterable[tuple[str, str]]) -> dict[str, str]:
         reached: dict[str, str] = {}
@@ -385,19 +423,45 @@ class Summaries:
                 if function_id in reached:
                     continue
                 reached[function_id] = entry
-                located = self.locate(function_id)
-                if located is None:
-                    continue
-                module, qualname = located
-                facts = module.graph["functions"][qualname]
-                cls = qualname.rsplit(".", 1)[0] if facts.get("method") else None
-                for reference, _line in facts["calls"]:
-                    if reference[:2] in ("L:", "P:", "S:"):
-                        callee = self.function(reference, module, cls)
-                        if callee is not None and callee not in reached:
-                            following.append((callee, entry))
+                following += [(callee, entry) for callee in self._callees(function_id) if callee not in reached]
             frontier = following
         return reached
+
+    def _callees(self, function_id: str) -> list[str]:
+        """The project functions `function_id` calls, as far as the call graph resolves them."""
+        located = self.locate(function_id)
+        if located is None:
+            return []
+        module, qualname = located
+        facts = module.graph["functions"][qualname]
+        cls = qualname.rsplit(".", 1)[0] if facts.get("method") else None
+        callees = []
+        for reference, _line in facts["calls"]:
+            if reference[:2] in ("L:", "P:", "S:"):
+                callee = self.function(reference, module, cls)
+                if callee is not None:
+                    callees.append(callee)
+        return callees
+
+    def _listener(self, reference: str, module: ModuleGraph) -> Optional[str]:
+        """The callback that runs inside a call on a module-level object (`engine.connect()`
+        runs the `checkout` listener registered on `engine`), as a function id."""
+        kind, _, text = reference.partition(":")
+        if kind not in ("L", "P") or "." not in text:
+            return None
+        target = text.replace("()", "").rsplit(".", 1)[0]
+        owner: Optional[ModuleGraph] = module
+        name = target
+        if kind == "P":
+            split = self.index.split(target, module.name, module.path.endswith("__init__.py"))
+            owner = self.load(split[0]) if split is not None else None
+            name = split[1] if split is not None else ""
+        if owner is None:
+            return None
+        for listened, function in owner.graph.get("listeners", ()):
+            if listened == f"L:{name}":
+                return f"{owner.name}.{function}"
+        return None
 
     def _context_var(self, reference: str, module: ModuleGraph) -> Optional[str]:
         kind, _, text = reference.partition(":")
@@ -468,6 +532,8 @@ class ContextFlow:
     started: dict[str, str] = field(default_factory=dict)  # function id -> the start-up root reaching it
     logging: Optional[tuple[str, str]] = None  # (part, how) when the project's logging reads the context
     uncalled: frozenset[str] = frozenset()  # in a service: functions handing work over that no project code calls
+    views: tuple[str, ...] = ()  # classes deriving from a framework's class-based view or handler
+    set_reached: dict[str, str] = field(default_factory=dict)  # function id -> the context setter reaching it
     instrumented: dict[str, str] = field(default_factory=dict)  # library -> where it is instrumented
     # Modules whose graph comes from the text being linted rather than the file the
     # project pass read (standard input, an editor's buffer, a file outside the pass):

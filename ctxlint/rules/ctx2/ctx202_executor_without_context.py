@@ -31,7 +31,6 @@ class ExecutorWithoutContext(ContextCarryingRule):
 
     code = "CTX202"
     name = "executor-without-context"
-    preview = True
     fix = "unsafe"
     triggers = ("ThreadPoolExecutor",)
     requires = (("submit", "map"),)

@@ -30,7 +30,6 @@ class RunInExecutorWithoutContext(ContextCarryingRule):
 
     code = "CTX203"
     name = "run-in-executor-without-context"
-    preview = True
     fix = "unsafe"
     triggers = ("run_in_executor",)
     example = """

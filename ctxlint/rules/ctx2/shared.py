@@ -40,30 +40,36 @@ HOW_THE_WORK_IS_JUDGED = """
     the callable's calls through the project (`ctxlint check --verbose` shows the facts).
     It *needs* the context when it, or a project function it calls, reads a ContextVar,
     the current span or context, Sentry's scope or a tracing library's stack, calls a
-    traced function or an instrumented client, or logs through logging the project makes
-    context-aware (tables in `ctxlint/semantics/context_readers.py`). Such work is
-    reported unless the hop is start-up code (module level, `main()`, start-up hooks,
-    `__init__`/`start`, a test, a service thread). The caller's own callable is judged by
-    what the project hands over where the function is called (nothing found: reported).
-    Work that calls a callable it was given is reported in per-call code. Work that needs
-    nothing (computation, files, locks, third-party calls) is never reported.
+    traced function or an instrumented client, uses an object whose SQLAlchemy listener
+    reads the context, or logs through logging the project makes context-aware (tables in
+    `ctxlint/semantics/context_readers.py`). Such work is reported unless the hop is
+    start-up code (module level, `main()` and what it calls, `if __name__ == "__main__":`,
+    start-up hooks, `__init__`/`start`, a test, a service thread) or a library's callback
+    for its own events (a Prometheus collector's `collect`, a mitmproxy hook). The caller's
+    own callable is judged by what the project hands over where the function is called
+    (nothing found: reported). Work that calls a callable of unknown origin is reported
+    only where a request's context exists: in or reached from a request or message
+    handler (an ASGI application included), or reached from code that sets a ContextVar.
+    Work that needs nothing (computation, files, locks, third-party calls) is never
+    reported.
 
     Not seen: needs behind dynamic dispatch (a method of an object of unknown type, an
     element of a table, a generator iterated in the worker); whether the code that calls
-    a per-call hop has any context (a framework callback, a scheduler's thread, dead code
-    is reported like request code). A hop that hands the context over explicitly (an
-    argument read from `context.get_current()`, `get_current_span()`, Sentry's scopes, a
-    `propagate.inject` carrier) is trusted. Sentry's ThreadingIntegration (a project
-    calling `sentry_sdk.init` with its default integrations) carries Sentry's scope into
-    `Thread` and `ThreadPoolExecutor.submit`, `ThreadingInstrumentor` the OpenTelemetry
-    context: work that needs only what they carry is not reported. A service that keeps
-    no context at all (no ContextVar, tracing, Sentry or context-aware logging) is told
-    nothing about callables of unknown origin.
+    a per-call hop has any context (dead code is reported like request code). A hop that
+    hands the context over explicitly (an argument read from `context.get_current()`,
+    `get_current_span()`, Sentry's scopes, a `propagate.inject` carrier) is trusted.
+    Sentry's ThreadingIntegration (a project calling `sentry_sdk.init` with its default
+    integrations) carries Sentry's scope into `Thread` and `ThreadPoolExecutor.submit`,
+    `ThreadingInstrumentor` the OpenTelemetry context: work that needs only what they
+    carry is not reported. A service (it registers handlers or defines a class-based view)
+    that keeps no context at all (no ContextVar, tracing, Sentry or context-aware logging)
+    is told nothing about callables of unknown origin.
 
-    Preview (below the 90% precision a default rule needs): on nine real services
-    CTX201 measured 75%, CTX202 78% and CTX203 50%, and they find 12 of the 20 context
-    losses judged by hand there (`benchmarks/precision/ctx2.md`). A service turns the
-    family on with `extend-select = ["CTX2"]`.
+    Precision (`benchmarks/precision/ctx2.md`): CTX202 and CTX203 are default, with every
+    finding a true positive on the 31 library distributions and the nine real services.
+    CTX201 stays preview: 3 of its 4 findings on the services are true, below the 90% a
+    default rule needs (an optional warm-up thread that only start-up code switches on is
+    still reported). A service turns it on with `extend-select = ["CTX201"]`.
 """
 
 class ContextCarryingRule(Rule):
@@ -96,8 +102,11 @@ class ContextCarryingRule(Rule):
             if part in parts:
                 reason = because(parts[part], work.label) + carriers_note(work.need, kind, context.facts)
                 return Verdict(reason, path_places(parts[part], context.facts.flow))
-        if work.need.unknown is not None and not contextless:
-            return Verdict(because(work.need.unknown, work.label), path_places(work.need.unknown, context.facts.flow))
+        if work.need.unknown is not None and not contextless and scope.kind == REQUEST:
+            # a callable of unknown origin matters only where a request's context exists
+            where = scope.reason if scope.reason.startswith(("reached", "inside")) else f"in {scope.reason}"
+            reason = because(work.need.unknown, work.label) + f", and the hop runs for a request ({where})"
+            return Verdict(reason, path_places(work.need.unknown, context.facts.flow))
         return None
 
     def copy_context_run(self) -> tuple[cst.BaseExpression, tuple[str, ...]]:
