@@ -1,6 +1,7 @@
 """Which enabled rules could fire in a file, decided from what CPython compiled (conservative).
 
-A rule declares the tokens it can fire on: `triggers` (one must occur), `requires` (each
+A rule declares the tokens it can fire on: `triggers` (one must occur, or its
+`text_trigger` pattern match the text), `requires` (each
 group must have one occurrence) and `modules` (the file must name one of these modules,
 or the root module and the last part of one of these dotted paths). A file that fails
 them is never parsed by LibCST.
@@ -15,7 +16,7 @@ dotted root (`http` matches `http` and `http.client`, not `httpx`): a rule decla
 modules only if it reports nothing but names it resolved through an import of one of them
 (relative imports resolve to relative paths), and an import is always compiled. A few
 tokens stand for syntax rather than names (`ASYNC_DEF`, `GENERATOR`, `INFINITE_LOOP`,
-`EXCEPT_CLAUSE`).
+`EXCEPT_CLAUSE`, `BARE_EXCEPT`).
 
 Where the names are not to be trusted the gate falls back to testing the file's text:
 text that CPython does not compile, and Python 3.9, whose compiler drops the code under
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
     from ctxlint.analysis.project import ProjectFacts
     from ctxlint.rules.base import Rule
 
-from ctxlint.rules.base import ASYNC_DEF, EXCEPT_CLAUSE, GENERATOR, INFINITE_LOOP
+from ctxlint.rules.base import ASYNC_DEF, BARE_EXCEPT, EXCEPT_CLAUSE, GENERATOR, INFINITE_LOOP
 
 _CO_ASYNC = inspect.CO_COROUTINE | inspect.CO_ITERABLE_COROUTINE | inspect.CO_ASYNC_GENERATOR
 _CO_GENERATOR = inspect.CO_GENERATOR | inspect.CO_ASYNC_GENERATOR
@@ -42,6 +43,7 @@ _CO_GENERATOR = inspect.CO_GENERATOR | inspect.CO_ASYNC_GENERATOR
 _STATEMENTS = {
     INFINITE_LOOP: re.compile(r"^[ \t\f]*while\b[ \t\f(\\\r\n]*(?:True\b|\d)", re.MULTILINE),
     EXCEPT_CLAUSE: re.compile(r"^[ \t\f]*except\b", re.MULTILINE),
+    BARE_EXCEPT: re.compile(r"^[ \t\f]*except[ \t\f]*:", re.MULTILINE),
 }
 _WORD = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 # `name: annotation = value`, `self.name: ...`, `(name): ...` (and anything else shaped
@@ -118,7 +120,8 @@ def gate(rules: Sequence[type[Rule]], index: CodeIndex, facts: ProjectFacts) -> 
 def _may_fire(rule: type[Rule], index: CodeIndex, facts: ProjectFacts) -> bool:
     triggers = rule.triggers + rule.project_triggers(facts)
     if triggers and not any(index.has(token) for token in triggers):
-        return False
+        if rule.text_trigger is None or rule.text_trigger.search(index.text) is None:
+            return False
     if rule.modules and not any(index.names_module(module) for module in rule.modules):
         return False
     return all(any(index.has(token) for token in group) for group in rule.requires)
@@ -126,7 +129,7 @@ def _may_fire(rule: type[Rule], index: CodeIndex, facts: ProjectFacts) -> bool:
 
 def _text_token(token: str) -> str:
     """What a syntax token looks like in text (for the text fallback)."""
-    return token.split()[0]
+    return token.split()[0].rstrip(":")
 
 
 def _add_string_words(value: str, names: set[str]) -> None:

@@ -9,6 +9,7 @@ read config or print: they get a `FileContext` and call `report`.
 from __future__ import annotations
 
 import inspect
+import re
 import textwrap
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Optional, Sequence, Union
@@ -28,6 +29,7 @@ ASYNC_DEF = "async def"
 GENERATOR = "yield"
 INFINITE_LOOP = "while True"  # `while True:` or `while <integer>:`
 EXCEPT_CLAUSE = "except"
+BARE_EXCEPT = "except:"  # an `except` clause that names no class
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,9 @@ class Rule(cst.BatchableCSTVisitor):
     # for a rule that reports nothing but names resolved through such an import). Must be
     # conservative: a file lacking them can never produce this rule's finding.
     triggers: ClassVar[tuple[str, ...]] = ()
+    # Text no name can hold (hyphenated header names in strings): a match in the file's
+    # text (comments included) counts as one of `triggers`.
+    text_trigger: ClassVar[Optional[re.Pattern]] = None
     requires: ClassVar[tuple[tuple[str, ...], ...]] = ()
     modules: ClassVar[tuple[str, ...]] = ()
     opentelemetry_only: ClassVar[bool] = False

@@ -31,6 +31,8 @@ class ProcessWithoutCarrier(Rule):
     name = "process-without-carrier"
     preview = False
     triggers = ("Process", "Pool")
+    # reports only starts resolved through these imports
+    modules = ("concurrent.futures", "multiprocessing", "torch.multiprocessing")
     example = """
     from concurrent.futures import ProcessPoolExecutor
     from flask import Flask

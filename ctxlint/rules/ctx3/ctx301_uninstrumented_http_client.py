@@ -40,6 +40,8 @@ class UninstrumentedHttpClient(BoundaryRule):
     tracing_setup_only = True  # see `inventory_known`
     name = "uninstrumented-http-client"
     triggers = ("requests", "http", "urllib", "OpenAI", "Anthropic")
+    # reports only clients and shortcuts resolved through an import of their library
+    modules = tuple(sorted({*sem.HTTP_CLIENTS, *sem.HTTP_SDK_CLIENTS, *sem.HTTP_SHORTCUTS}))
     example = """
     import requests
     from opentelemetry import trace

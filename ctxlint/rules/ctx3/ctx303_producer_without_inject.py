@@ -30,6 +30,8 @@ class ProducerWithoutInject(MessagingRule):
     tracing_setup_only = True  # see `inventory_known`
     name = "producer-without-inject"
     triggers = ("send", "produce", "publish")
+    # reports only producers resolved through an import of their library
+    modules = tuple(sorted({path.split(".")[0] for path in sem.PRODUCERS} | {sem.AIO_PIKA_PREFIX.split(".")[0], "boto3"}))
     example = """
     from kafka import KafkaProducer
     from opentelemetry import trace

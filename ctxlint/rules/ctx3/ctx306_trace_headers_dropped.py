@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Optional
 
 import libcst as cst
@@ -43,7 +44,10 @@ class TraceHeadersDropped(ReadsCarrierWrites, Rule):
 
     code = "CTX306"
     name = "trace-headers-dropped"
-    triggers = ("inject", "race", "RACE", "aggage", "AGGAGE", "b3", "B3")
+    # an inject, a call returning trace headers, or a trace header's name (a string or a
+    # constant, hyphenated or not) in the text
+    triggers = ("inject", *sorted(sem.TRACE_HEADER_SOURCES))
+    text_trigger = re.compile(sem.TRACE_HEADER_KEY.replace("^b3$", r"\bb3\b"), re.IGNORECASE)
     example = """
     import pika
     from opentelemetry import propagate, trace

@@ -14,7 +14,7 @@ from ctxlint.analysis.syntax import (
     source,
 )
 from ctxlint.analysis.walker import children, iter_descendants
-from ctxlint.rules.base import ASYNC_DEF, EXCEPT_CLAUSE, Rule
+from ctxlint.rules.base import ASYNC_DEF, BARE_EXCEPT, EXCEPT_CLAUSE, Rule
 from ctxlint.rules.ctx4.shared import LOOPS, has_checkpoint, is_infinite
 from ctxlint.semantics import cancellation as sem
 
@@ -41,7 +41,9 @@ class SwallowedCancellation(Rule):
     # Default again since issue 16 (benchmarks/precision/ctx4-ctx5.md).
     preview = False
     triggers = (EXCEPT_CLAUSE, "suppress")
-    requires = ((ASYNC_DEF,),)
+    # and something that catches a cancellation: its class (asyncio's, trio's, anyio's),
+    # `BaseException`, or a bare `except:`
+    requires = ((ASYNC_DEF,), ("Cancelled", "get_cancelled_exc_class", "BaseException", BARE_EXCEPT))
     example = """
     import asyncio
 

@@ -62,7 +62,9 @@ class ContextVarNotReset(Rule):
     code = "CTX503"
     name = "contextvar-not-reset"
     # `copy_context`/`Context`: a loop over their items yields ContextVars by other names
-    triggers = ("ContextVar", "copy_context", "Context")
+    # a ContextVar, or a `contextvars.Context` whose variables are set (`contextvars` is
+    # named wherever `Context` comes from it)
+    triggers = ("ContextVar", "copy_context", "contextvars")
     requires = (("set",),)
     example = """
     import contextvars
