@@ -180,17 +180,21 @@ def test_a_copied_context_alone_shares_the_callers_sentry_scopes(tmp_path: Path)
 
 
 def test_where_a_hop_runs_decides_what_it_can_lose() -> None:
-    messages = findings_of("context_flow_scope")
+    found = run_json(".", cwd=TESTDATA / "projects" / "context_flow_scope")
+    messages = {(Path(f["filename"]).name, f["line"]): f["message"] for f in found}
     # a per-call hop: the work uses an engine whose SQLAlchemy listener reads the tenant
-    assert "`load_rows` reads ContextVar `tenant` (via `load_rows` → `route_to_tenant`)" in messages[30]
+    assert "`load_rows` reads ContextVar `tenant` (via `load_rows` → `route_to_tenant`)" in messages["hooks.py", 30]
+    # a project decorator's wrapper runs around the work: its retries log through tenacity
+    # with the project's logger, whose filter reads the tenant
+    assert "`fetch_rate` logs through the logging hook `TenantFilter.filter`" in messages["rates.py", 32]
     # a callable of unknown origin matters where a request's context exists: code reached
     # from a function that sets a ContextVar (through `super()`), an ASGI application
-    assert "and the hop runs for a request (reached from `TenantInbound.execute`, which sets context)" in messages[13]
-    assert "`self.app` is a callable the object was given, and the hop runs for a request (in ASGI application `__call__`)" in messages[33]
+    assert "and the hop runs for a request (reached from `TenantInbound.execute`, which sets context)" in messages["activities.py", 13]
+    assert "`self.app` is a callable the object was given, and the hop runs for a request (in ASGI application `__call__`)" in messages["activities.py", 33]
     # not reported: a mitmproxy hook and a Prometheus collector (a library's callbacks, where
     # the project set no context), a script's `__main__`, an unknown callable in code that
-    # runs for no request
-    assert sorted(messages) == [13, 30, 33]
+    # runs for no request, a builtin that needs nothing
+    assert sorted(messages) == [("activities.py", 13), ("activities.py", 33), ("hooks.py", 30), ("rates.py", 32)]
 
 
 def test_a_service_that_keeps_no_context_is_not_told_about_its_callers_callables(tmp_path: Path) -> None:

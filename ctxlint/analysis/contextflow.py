@@ -253,9 +253,14 @@ class _Resolver:
         return None, None  # a call's result, an element of a table: dispatch out of sight
 
     def _class_qualname(self) -> Optional[str]:
+        """The class whose `self` the code sees: its method's, or that of the method it is
+        nested in."""
         function = self.model.def_function
-        cls = function.enclosing_class if function is not None else None
-        return scope_qualname(cls) if cls is not None else None
+        while function is not None and function.kind == "function":
+            if function.enclosing_class is not None:
+                return scope_qualname(function.enclosing_class)
+            function = function.parent
+        return None
 
 
 def _lookup(model: SemanticModel, name: str) -> Optional[tuple[Binding, Scope]]:

@@ -159,6 +159,14 @@ TRACING_DECORATOR_METHODS = frozenset({"start_as_current_span"})
 
 # Logging: calls that emit a record, and where context-aware logging is configured.
 LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log", "msg"})
+# Callbacks built from a logger they are given, that log through it later (tenacity's
+# retry hooks log each retry): building one counts as logging through that logger.
+LOGGING_CALLBACK_FACTORIES = frozenset(
+    {
+        "tenacity.before_sleep_log", "tenacity.after_log", "tenacity.before_log",
+        "tenacity.before_sleep.before_sleep_log", "tenacity.after.after_log", "tenacity.before.before_log",
+    }
+)
 LOGGER_FACTORIES = frozenset(
     {"logging.getLogger", "logging.LoggerAdapter", "structlog.get_logger", "structlog.getLogger", "structlog.wrap_logger"}
 )

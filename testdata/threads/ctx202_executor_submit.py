@@ -1,5 +1,6 @@
 # ctxlint: extend-select = ["CTX2"]  # CTX201 is preview
 # CTX202: ThreadPoolExecutor.submit/map without a copied context.
+import asyncio
 import concurrent.futures
 import contextvars
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -88,3 +89,57 @@ def futures_module_import(items):
 
     with futures.ThreadPoolExecutor() as pool:
         return {pool.submit(render, item): item for item in items}  # error: CTX202
+
+
+async def fetch_remote(item):
+    return render(item)  # the coroutine's body reads the request id
+
+
+def run_coroutine_in_a_worker(item):
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, fetch_remote(item)).result()  # error: CTX202
+
+
+async def count_remote(item):
+    return checksum(item)
+
+
+def run_free_coroutine_in_a_worker(item):
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, count_remote(item)).result()
+
+
+def _advance(index, generator):
+    return index, next(generator, None)  # runs the caller's generator up to its next item
+
+
+def interleave(generators):
+    """Advances each of its caller's generators in a worker."""
+    with ThreadPoolExecutor() as pool:
+        return [pool.submit(_advance, index, generator) for index, generator in enumerate(generators)]  # error: CTX202
+
+
+def handle_request(request, generators):
+    token = request_id.set(request.id)  # the workers run for this request
+    try:
+        return interleave(generators)
+    finally:
+        request_id.reset(token)
+
+
+def with_request_id(func):
+    def wrapper(*args):
+        print("request", request_id.get())  # runs around every call of the decorated function
+        return func(*args)
+
+    return wrapper
+
+
+@with_request_id
+def plain(item):
+    return item
+
+
+def handle_decorated(items):
+    with ThreadPoolExecutor() as pool:
+        return [pool.submit(plain, item) for item in items]  # error: CTX202

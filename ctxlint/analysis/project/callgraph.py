@@ -371,13 +371,18 @@ class _FileGraph:
                 self.logging.append(["factory", factory, node.lineno])
         if scope.qualname not in self.functions and not isinstance(scope.node, ast.Lambda):
             return  # module level or a class body: runs once, at import
+        runner = False
         for argument in (*node.args, *(keyword.value for keyword in node.keywords)):
             # a callable handed on (`Thread(target=work)`, `submit(self._render)`) is only
-            # mentioned here; the project pass still summarises it
-            if isinstance(argument, (ast.Name, ast.Attribute)):
-                mention = self._reference(argument, scope)
+            # mentioned here; the project pass still summarises it; so is the coroutine
+            # function a runner handed on runs (`submit(asyncio.run, fetch(...))`)
+            handed = argument.func if runner and isinstance(argument, ast.Call) else argument
+            runner = False
+            if isinstance(handed, (ast.Name, ast.Attribute)):
+                mention = self._reference(handed, scope)
                 if mention is not None and (mention[:2] in ("L:", "P:", "S:") or mention.startswith(_OWN_PARAMETER)):
                     self._record(scope, "A:" + mention, argument.lineno)
+                runner = handed is argument and canonical((mention or "")[2:]) in readers.RUNNERS and mention.startswith("P:")
         func = node.func
         line = node.lineno
         path = self._path_text(func, scope)
@@ -388,6 +393,16 @@ class _FileGraph:
             runs = self._reference(node.args[0], scope)
             if runs is not None and runs[:2] in ("U:", "S:"):
                 self._record(scope, runs, line)  # the runner runs it now: as good as a call
+        if path in readers.LOGGING_CALLBACK_FACTORIES and node.args:
+            logger = node.args[0]
+            if isinstance(logger, ast.Call) and self._path_text(logger.func, scope) == "typing.cast" and len(logger.args) == 2:
+                logger = logger.args[1]  # `cast(Logger, logger)`
+            if self._is_logger(logger, self._reference(logger, scope)):
+                self._record(scope, f"G:{_text(logger)}", line)  # it logs through `logger` on each retry
+        if isinstance(func, ast.Name) and func.id == "next" and node.args and self._reference(func, scope) is None:
+            advanced = self._reference(node.args[0], scope)
+            if advanced is not None and advanced.startswith(_OWN_PARAMETER):
+                self._record(scope, advanced, line)  # `next(gen)` runs the caller's generator
         if isinstance(func, ast.Attribute):
             method = func.attr
             if method in readers.SPAN_STARTERS and not _has_parent_argument(node):

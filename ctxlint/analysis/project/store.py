@@ -265,7 +265,7 @@ def _context_flow(root: Path, entries: dict[str, list], facts: ProjectFacts) -> 
     # argument of the hop, or called by a lambda that is) and the `run` of every class.
     for module in [m for m in list(modules.values()) if m is not None]:
         for qualname, function in module.graph["functions"].items():
-            cls = qualname.rsplit(".", 1)[0] if function.get("method") else None
+            cls = summaries.owner_class(module, qualname)
             if (cls is not None and qualname.endswith(".run")) or function.get("decorated"):
                 summaries.need(f"{module.name}.{qualname}")  # a thread's `run`; a decorator's callable
             for reference, _line in function["calls"]:

@@ -225,12 +225,16 @@ class Summaries:
             return FREE
         module, qualname = located
         facts = module.graph["functions"][qualname]
-        cls = qualname.rsplit(".", 1)[0] if facts.get("method") else None
+        cls = self.owner_class(module, qualname)
         need = Need()
         stack = (*stack, function_id)
         if facts.get("traced"):
             part, what, line = facts["traced"]
             need.parts[part] = Use(f"is decorated with {what}", (function_id,), f"{module.path}:{line}")
+        for wrapper in self._wrappers(facts, module, cls):
+            # a project decorator's wrapper runs around every call of the function
+            for part, use in self._need(wrapper, stack, depth + 1).parts.items():
+                need.parts.setdefault(part, Use(use.what, (function_id, *use.path), use.where))
         written: set[str] = set()
         for reference, line in facts["calls"]:
             where = f"{module.path}:{line}"
@@ -309,23 +313,31 @@ class Summaries:
             argument = keywords.get(parameter)
             if argument is None and position is not None and position < len(arguments):
                 argument = arguments[position]
-            cls = self._owner_class(caller, caller_qualname)
+            cls = self.owner_class(caller, caller_qualname)
             found.append((caller, cls, argument, f"{caller.path}:{line}"))
         if position == 0:
             for decorated_module, decorated, line in self._decorations().get(function_id, ()):
                 found.append((decorated_module, None, f"L:{decorated}", f"{decorated_module.path}:{line}"))
         return found
 
-    def _owner_class(self, module: ModuleGraph, qualname: str) -> Optional[str]:
-        function = module.graph["functions"].get(qualname)
-        return qualname.rsplit(".", 1)[0] if function is not None and function.get("method") else None
+    def owner_class(self, module: ModuleGraph, qualname: str) -> Optional[str]:
+        """The class whose `self` the function sees: its own if it is a method, else that of
+        the method it is nested in (a closure over `self`)."""
+        functions = module.graph["functions"]
+        while qualname in functions:
+            if functions[qualname].get("method"):
+                return qualname.rsplit(".", 1)[0]
+            if "." not in qualname:
+                return None
+            qualname = qualname.rsplit(".", 1)[0]
+        return None
 
     def _call_sites(self) -> dict[str, list]:
         if self._sites is None:
             sites: dict[str, list] = {}
             for module in [m for m in self.loaded() if m is not None]:
                 for callee, arguments, keywords, line, caller in module.graph.get("arguments", ()):
-                    target = self.function(callee, module, self._owner_class(module, caller))
+                    target = self.function(callee, module, self.owner_class(module, caller))
                     if target is not None:
                         sites.setdefault(target, []).append((module, arguments, keywords, line, caller))
             self._sites = sites
@@ -434,7 +446,7 @@ class Summaries:
             return []
         module, qualname = located
         facts = module.graph["functions"][qualname]
-        cls = qualname.rsplit(".", 1)[0] if facts.get("method") else None
+        cls = self.owner_class(module, qualname)
         callees = []
         for reference, _line in facts["calls"]:
             if reference[:2] in ("L:", "P:", "S:"):
@@ -442,6 +454,19 @@ class Summaries:
                 if callee is not None:
                     callees.append(callee)
         return callees
+
+    def _wrappers(self, facts: dict, module: ModuleGraph, cls: Optional[str]) -> list[str]:
+        """The functions a project decorator of the function defines inside it (`@timed`,
+        `@retry_builder(tries=3)`): what runs around each call."""
+        wrappers = []
+        for applied, _called in facts.get("decorated", ()):
+            decorator = self.function(applied, module, cls)
+            located = self.locate(decorator) if decorator is not None else None
+            if located is None:
+                continue
+            owner, outer = located
+            wrappers += [f"{owner.name}.{inner}" for inner in owner.graph["functions"] if inner.startswith(outer + ".")]
+        return wrappers
 
     def _listener(self, reference: str, module: ModuleGraph) -> Optional[str]:
         """The callback that runs inside a call on a module-level object (`engine.connect()`

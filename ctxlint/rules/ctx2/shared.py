@@ -42,7 +42,9 @@ HOW_THE_WORK_IS_JUDGED = """
     the current span or context, Sentry's scope or a tracing library's stack, calls a
     traced function or an instrumented client, uses an object whose SQLAlchemy listener
     reads the context, or logs through logging the project makes context-aware (tables in
-    `ctxlint/semantics/context_readers.py`). Such work is reported unless the hop is
+    `ctxlint/semantics/context_readers.py`; tenacity's retry-logging hooks count). A project
+    decorator's wrapper is part of the function it decorates, `next(gen)` on a parameter
+    runs the caller's generator, and `submit(asyncio.run, fetch(...))` runs `fetch`'s body. Such work is reported unless the hop is
     start-up code (module level, `main()` and what it calls, `if __name__ == "__main__":`,
     start-up hooks, `__init__`/`start`, a test, a service thread) or a library's callback
     for its own events (a Prometheus collector's `collect`, a mitmproxy hook). The caller's
@@ -54,7 +56,7 @@ HOW_THE_WORK_IS_JUDGED = """
     reported.
 
     Not seen: needs behind dynamic dispatch (a method of an object of unknown type, an
-    element of a table, a generator iterated in the worker); whether the code that calls
+    element of a table, a generator iterated with `for` in the worker); whether the code that calls
     a per-call hop has any context (dead code is reported like request code). A hop that
     hands the context over explicitly (an argument read from `context.get_current()`,
     `get_current_span()`, Sentry's scopes, a `propagate.inject` carrier) is trusted.
@@ -85,7 +87,7 @@ class ContextCarryingRule(Rule):
         context = self.context
         if hands_over_context(hop, self.model) is not None:
             return None
-        work = hop_work(work_node, context)
+        work = hop_work(self._coroutine_run(hop, work_node) or work_node, context)
         # A service that keeps no context of its own (no ContextVar, tracing, Sentry or
         # context-aware logging) loses nothing by running a callable elsewhere.
         contextless = context.facts.is_service and not context.facts.carries_context
@@ -107,6 +109,19 @@ class ContextCarryingRule(Rule):
             where = scope.reason if scope.reason.startswith(("reached", "inside")) else f"in {scope.reason}"
             reason = because(work.need.unknown, work.label) + f", and the hop runs for a request ({where})"
             return Verdict(reason, path_places(work.need.unknown, context.facts.flow))
+        return None
+
+    def _coroutine_run(self, hop: cst.Call, work_node: cst.BaseExpression) -> Optional[cst.BaseExpression]:
+        """`submit(asyncio.run, self.fetch(...))`: the coroutine function whose body the
+        runner runs in the worker."""
+        if self.model.resolve(work_node) not in readers.RUNNERS:
+            return None
+        arguments = list(hop.args)
+        for index, arg in enumerate(arguments[:-1]):
+            if arg.value is work_node:
+                following = arguments[index + 1]
+                if following.keyword is None and not following.star and isinstance(following.value, cst.Call):
+                    return following.value.func
         return None
 
     def copy_context_run(self) -> tuple[cst.BaseExpression, tuple[str, ...]]:
