@@ -61,6 +61,7 @@ class CodeIndex:
         # The line patterns know only "\n"; CPython also ends lines at "\r".
         self.text = text if "\r" not in text else text.replace("\r\n", "\n").replace("\r", "\n")
         self.flags = 0
+        self._lowered: Optional[str] = None
         self.names: Optional[str] = None  # "\n"-separated, with a "\n" at each end
         if code is not None and _NAMES_ARE_COMPLETE:
             self.names = self._names(code)
@@ -88,6 +89,12 @@ class CodeIndex:
                 return None  # an annotation too long to follow: test the text instead
             names.update(_WORD.findall(annotation))
         return "\n" + "\n".join(names) + "\n"
+
+    @property
+    def lowered(self) -> str:
+        if self._lowered is None:
+            self._lowered = self.text.lower()
+        return self._lowered
 
     def has(self, token: str) -> bool:
         if self.names is None:
@@ -120,7 +127,7 @@ def gate(rules: Sequence[type[Rule]], index: CodeIndex, facts: ProjectFacts) -> 
 def _may_fire(rule: type[Rule], index: CodeIndex, facts: ProjectFacts) -> bool:
     triggers = rule.triggers + rule.project_triggers(facts)
     if triggers and not any(index.has(token) for token in triggers):
-        if rule.text_trigger is None or rule.text_trigger.search(index.text) is None:
+        if rule.text_trigger is None or not rule.text_trigger.found_in(index.lowered):
             return False
     if rule.modules and not any(index.names_module(module) for module in rule.modules):
         return False

@@ -33,6 +33,18 @@ BARE_EXCEPT = "except:"  # an `except` clause that names no class
 
 
 @dataclass(frozen=True)
+class TextTrigger:
+    """Lets a file through the gate when its lower-cased text contains one of `markers`
+    (a quick test) and matches `pattern` (written for lower-case text)."""
+
+    markers: tuple[str, ...]
+    pattern: re.Pattern
+
+    def found_in(self, lowered: str) -> bool:
+        return any(marker in lowered for marker in self.markers) and self.pattern.search(lowered) is not None
+
+
+@dataclass(frozen=True)
 class Replacement:
     """A fix: replace `old` with `new` (LibCST nodes), adding `imports` if missing."""
 
@@ -89,7 +101,7 @@ class Rule(cst.BatchableCSTVisitor):
     triggers: ClassVar[tuple[str, ...]] = ()
     # Text no name can hold (hyphenated header names in strings): a match in the file's
     # text (comments included) counts as one of `triggers`.
-    text_trigger: ClassVar[Optional[re.Pattern]] = None
+    text_trigger: ClassVar[Optional["TextTrigger"]] = None
     requires: ClassVar[tuple[tuple[str, ...], ...]] = ()
     modules: ClassVar[tuple[str, ...]] = ()
     opentelemetry_only: ClassVar[bool] = False

@@ -8,7 +8,7 @@ from typing import Optional
 import libcst as cst
 
 from ctxlint.analysis.syntax import keyword, source
-from ctxlint.rules.base import Rule
+from ctxlint.rules.base import Rule, TextTrigger
 from ctxlint.rules.ctx3.carriers import (
     FunctionFlow,
     ReadsCarrierWrites,
@@ -47,7 +47,7 @@ class TraceHeadersDropped(ReadsCarrierWrites, Rule):
     # an inject, a call returning trace headers, or a trace header's name (a string or a
     # constant, hyphenated or not) in the text
     triggers = ("inject", *sorted(sem.TRACE_HEADER_SOURCES))
-    text_trigger = re.compile(sem.TRACE_HEADER_KEY.replace("^b3$", r"\bb3\b"), re.IGNORECASE)
+    text_trigger = TextTrigger(("race", "baggage", "b3"), re.compile(sem.TRACE_HEADER_KEY.replace("^b3$", r"\bb3\b")))
     example = """
     import pika
     from opentelemetry import propagate, trace

@@ -604,33 +604,48 @@ def _cancelled_receivers(scope: cst.CSTNode, nested: bool = True) -> set[str]:
 
 def _raising_helpers(module: cst.Module, model) -> dict[str, set[str]]:
     """Names of module functions annotated `NoReturn`, and of those that re-raise (a bare
-    `raise` outside any handler, or `raise <parameter>`): called from a handler, they raise."""
+    `raise` outside any handler, or `raise <parameter>`): called from a handler, they raise.
+    One walk of the module: each node is seen with the function whose own code it is and
+    whether it is inside one of that function's handlers."""
     no_return: set[str] = set()
     reraising: set[str] = set()
-    for node in iter_descendants(module):
-        if not isinstance(node, cst.FunctionDef):
-            continue
-        if node.returns is not None:
-            annotation = node.returns.annotation
-            if isinstance(annotation, cst.SimpleString):
-                text = annotation.evaluated_value if isinstance(annotation.evaluated_value, str) else ""
-            else:
-                text = model.resolve(annotation) or source(annotation)
-            if text in sem.NO_RETURN_ANNOTATIONS:
+    # (node, the function whose own code it is, its parameters, inside one of its handlers)
+    stack: list[tuple[cst.CSTNode, Optional[cst.FunctionDef], frozenset, bool]] = [(module, None, frozenset(), False)]
+    while stack:
+        node, function, parameters, in_handler = stack.pop()
+        if isinstance(node, cst.FunctionDef):
+            if _annotated_no_return(node, model):
                 no_return.add(node.name.value)
-                continue
-        params = node.params
-        parameters = {p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)}
-        handlers = [n for n in own_descendants(node.body) if isinstance(n, (cst.ExceptHandler, cst.ExceptStarHandler))]
-        inside_handlers = {id(n) for h in handlers for n in own_descendants(h)}
-        for raised in own_descendants(node.body):
-            if not isinstance(raised, cst.Raise):
-                continue
-            if raised.exc is None and id(raised) not in inside_handlers:
-                reraising.add(node.name.value)
-            elif isinstance(raised.exc, cst.Name) and raised.exc.value in parameters:
-                reraising.add(node.name.value)
+                function = None  # its raises say nothing more
+            else:
+                function = node
+            params = node.params
+            parameters = frozenset(p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params))
+            in_handler = False
+            stack.extend((child, function, parameters, False) for child in children(node.body))
+            continue
+        if isinstance(node, (cst.ClassDef, cst.Lambda)):
+            function, in_handler = None, False  # not the enclosing function's own code
+        elif isinstance(node, cst.Raise) and function is not None:
+            if node.exc is None and not in_handler:
+                reraising.add(function.name.value)
+            elif isinstance(node.exc, cst.Name) and node.exc.value in parameters:
+                reraising.add(function.name.value)
+        inner = in_handler or isinstance(node, (cst.ExceptHandler, cst.ExceptStarHandler))
+        stack.extend((child, function, parameters, inner) for child in children(node))
     return {"no_return": no_return, "reraising": reraising}
+
+
+def _annotated_no_return(node: cst.FunctionDef, model) -> bool:
+    if node.returns is None:
+        return False
+    annotation = node.returns.annotation
+    if isinstance(annotation, cst.SimpleString):
+        text = annotation.evaluated_value if isinstance(annotation.evaluated_value, str) else ""
+    else:
+        text = model.resolve(annotation) or source(annotation)
+    return text in sem.NO_RETURN_ANNOTATIONS
+
 
 def _hands_off_exception(handler: Union[cst.ExceptHandler, cst.ExceptStarHandler]) -> bool:
     """`x = exc`, `self.error = exc`, `future.set_exception(exc)`, `outcomes.append(Error(exc))`."""
