@@ -25,7 +25,8 @@ from __future__ import annotations
 import ast
 import re
 import sys
-from typing import Optional, Union
+from collections import deque
+from typing import Iterator, Optional, Union
 
 from ctxlint.semantics import canonical
 from ctxlint.semantics import context_readers as readers
@@ -42,6 +43,8 @@ EMPTY_GRAPH: dict = {
     "functions": {}, "classes": {}, "context_vars": [], "instances": {}, "logging": [], "arguments": [],
     "listeners": [],
 }
+# Nodes that hold statements: statements, `except` clauses, `match` cases.
+_BLOCKS = (ast.stmt, ast.excepthandler, ast.match_case) if hasattr(ast, "match_case") else (ast.stmt, ast.excepthandler)
 _LEAVES = frozenset({ast.Constant, ast.Load, ast.Store, ast.Del, ast.Pass, ast.Break, ast.Continue, ast.alias})
 _HOP_NAMES = frozenset({"Thread", "Timer", "start_new_thread", "submit", "map", "run_in_executor", "apply_async", "Process"})
 
@@ -137,7 +140,7 @@ class _FileGraph:
     # ------------------------------------------------------------------ the walk
 
     def run(self) -> dict:
-        for node in ast.walk(self.tree):
+        for node in _every_statement(self.tree.body):
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     if alias.asname:
@@ -595,6 +598,20 @@ def _is_main_guard(test: ast.AST) -> bool:
         and test.left.id == "__name__"
         and any(isinstance(c, ast.Constant) and c.value == "__main__" for c in test.comparators)
     )
+
+
+def _every_statement(body: list) -> Iterator[ast.AST]:
+    """Every statement of the module (nested blocks, function and class bodies included),
+    breadth first as `ast.walk` visits them: an import is a statement, so the expressions
+    need no visit."""
+    pending = deque(body)
+    while pending:
+        node = pending.popleft()
+        yield node
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if type(value) is list:
+                pending.extend(child for child in value if isinstance(child, _BLOCKS))
 
 
 def _module_statements(body: list) -> list:
