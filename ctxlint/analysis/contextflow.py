@@ -510,9 +510,8 @@ def _foreign_callback(scope: Scope, model: SemanticModel) -> Optional[str]:
     mitmproxy hook): it runs where the project has set no context."""
     if scope.parent is None or scope.parent.kind not in ("class", "module"):
         return None
-    imported = model.module_scope.memo.get("imported_modules", ())
     for library, (names, label) in entrypoint_table.FOREIGN_CALLBACKS.items():
-        if scope.name in names and any(m == library or m.startswith(library + ".") for m in imported):
+        if scope.name in names and model.is_imported(library):
             return f"in {label} `{scope.name}`"
     return None
 

@@ -193,9 +193,9 @@ def _view_kinds(bases: list[cst.BaseExpression], model: SemanticModel, depth: in
     for base in bases:
         resolved = model.resolve(base)
         if resolved is not None:
-            for prefix, kind in table.VIEW_BASES.items():
-                if resolved == prefix or (prefix.endswith(".") and resolved.startswith(prefix)):
-                    kinds.append(kind)
+            kind = table.view_kind(resolved)
+            if kind is not None:
+                kinds.append(kind)
             continue
         name = attribute_name(base)
         binding = model.lookup(name) if isinstance(base, cst.Name) else None

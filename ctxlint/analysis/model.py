@@ -185,7 +185,8 @@ class SemanticModel:
 
     def is_imported(self, module: str) -> bool:
         """Whether the file imports `module` (or something inside it) anywhere seen so far."""
-        return module in self.module_scope.memo.get("imported_modules", ())
+        prefix = module + "."
+        return any(name == module or name.startswith(prefix) for name in self.module_scope.memo.get("imported_modules", ()))
 
     # ------------------------------------------------------------------ updates
 

@@ -4,6 +4,7 @@ Names are resolved dotted paths (`()` = an instance) unless a table says "last n
 """
 
 import re
+from typing import Optional
 
 HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "trace"})
 VIEWSET_ACTIONS = frozenset({"list", "create", "retrieve", "update", "partial_update", "destroy"})
@@ -89,6 +90,16 @@ VIEW_BASES: dict[str, tuple[frozenset, str]] = {
     "celery.Task": (frozenset({"run"}), "Celery task"),
     "celery.app.task.Task": (frozenset({"run"}), "Celery task"),
 }
+
+
+def view_kind(path: str) -> Optional[tuple[frozenset, str]]:
+    """(handler methods, label) when the resolved base-class path is a known view base."""
+    for prefix, kind in VIEW_BASES.items():
+        if path == prefix or (prefix.endswith(".") and path.startswith(prefix)):
+            return kind
+    return None
+
+
 # A class statement naming one of those bases, in a file's bytes (the project pass reads
 # the call graph of such files to know that the project serves requests).
 VIEW_CLASS = re.compile(

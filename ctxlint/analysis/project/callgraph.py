@@ -374,18 +374,17 @@ class _FileGraph:
                 self.logging.append(["factory", factory, node.lineno])
         if scope.qualname not in self.functions and not isinstance(scope.node, ast.Lambda):
             return  # module level or a class body: runs once, at import
-        runner = False
+        after_runner = False
         for argument in (*node.args, *(keyword.value for keyword in node.keywords)):
             # a callable handed on (`Thread(target=work)`, `submit(self._render)`) is only
             # mentioned here; the project pass still summarises it; so is the coroutine
             # function a runner handed on runs (`submit(asyncio.run, fetch(...))`)
-            handed = argument.func if runner and isinstance(argument, ast.Call) else argument
-            runner = False
+            handed = argument.func if after_runner and isinstance(argument, ast.Call) else argument
+            after_runner = isinstance(argument, (ast.Name, ast.Attribute)) and self._path_text(argument, scope) in readers.RUNNERS
             if isinstance(handed, (ast.Name, ast.Attribute)):
                 mention = self._reference(handed, scope)
                 if mention is not None and (mention[:2] in ("L:", "P:", "S:") or mention.startswith(_OWN_PARAMETER)):
                     self._record(scope, "A:" + mention, argument.lineno)
-                runner = handed is argument and canonical((mention or "")[2:]) in readers.RUNNERS and mention.startswith("P:")
         func = node.func
         line = node.lineno
         path = self._path_text(func, scope)

@@ -233,8 +233,7 @@ class Summaries:
             need.parts[part] = Use(f"is decorated with {what}", (function_id,), f"{module.path}:{line}")
         for wrapper in self._wrappers(facts, module, cls):
             # a project decorator's wrapper runs around every call of the function
-            for part, use in self._need(wrapper, stack, depth + 1).parts.items():
-                need.parts.setdefault(part, Use(use.what, (function_id, *use.path), use.where))
+            _inherit(need, function_id, self._need(wrapper, stack, depth + 1))
         written: set[str] = set()
         for reference, line in facts["calls"]:
             where = f"{module.path}:{line}"
@@ -267,8 +266,7 @@ class Summaries:
                 callee = self.function(reference, module, cls)
                 if callee is not None:
                     inner = self._need(callee, stack, depth + 1)
-                    for part, use in inner.parts.items():
-                        need.parts.setdefault(part, Use(use.what, (function_id, *use.path), use.where))
+                    _inherit(need, function_id, inner)
                     if need.unknown is None and inner.unknown is not None and len(inner.unknown.path) == 1:
                         # a callable of unknown origin invoked by a helper the work calls;
                         # deeper down (serialisers, converters) it is generic plumbing
@@ -277,9 +275,7 @@ class Summaries:
                 else:
                     listener = self._listener(reference, module)
                     if listener is not None:
-                        inner = self._need(listener, stack, depth + 1)
-                        for part, use in inner.parts.items():
-                            need.parts.setdefault(part, Use(use.what, (function_id, *use.path), use.where))
+                        _inherit(need, function_id, self._need(listener, stack, depth + 1))
                     elif kind == "P":
                         client = instrumented_client(text, self.instrumented)
                         if client is not None:
@@ -419,11 +415,8 @@ class Summaries:
         found = []
         for module in modules:
             for cls, info in module.graph["classes"].items():
-                for base in info["bases"]:
-                    path = base[2:].removesuffix("()") if base.startswith("P:") else ""
-                    if any(path == prefix or (prefix.endswith(".") and path.startswith(prefix)) for prefix in entrypoint_table.VIEW_BASES):
-                        found.append(f"{module.name}.{cls}")
-                        break
+                if any(base.startswith("P:") and entrypoint_table.view_kind(base[2:].removesuffix("()")) for base in info["bases"]):
+                    found.append(f"{module.name}.{cls}")
         return tuple(sorted(found))
 
     def _reached(self, roots: Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -526,6 +519,12 @@ class Summaries:
 
     def context_logging(self) -> Optional[tuple[str, str]]:
         return self.logging
+
+
+def _inherit(need: Need, function_id: str, inner: Need) -> None:
+    """The parts `inner` needs become `need`'s too, reached through `function_id`."""
+    for part, use in inner.parts.items():
+        need.parts.setdefault(part, Use(use.what, (function_id, *use.path), use.where))
 
 
 def instrumented_client(path: str, instrumented: Callable[[str], Optional[str]]) -> Optional[str]:

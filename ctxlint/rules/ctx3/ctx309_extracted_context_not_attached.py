@@ -8,7 +8,7 @@ import libcst as cst
 
 from ctxlint.analysis.syntax import attribute_name, keyword, own_descendants, source
 from ctxlint.rules.base import Rule
-from ctxlint.rules.ctx1.shared import extraction, parent_argument, values_of
+from ctxlint.rules.ctx1.shared import parent_argument, values_of
 from ctxlint.semantics import otel
 
 
@@ -157,9 +157,8 @@ class ExtractedContextNotAttached(Rule):
         for value in values_of(parent, self.model, self.context):
             if isinstance(value, cst.BooleanOperation):
                 value = value.left  # `extract(carrier) or None`
-            if isinstance(value, cst.Call) and extraction(value, self.model) is not None:
-                if (self.model.resolve(value.func) or "") in GLOBAL_EXTRACTORS:
-                    return f"`{source(value.func)}(...)`"
+            if isinstance(value, cst.Call) and (self.model.resolve(value.func) or "") in GLOBAL_EXTRACTORS:
+                return f"`{source(value.func)}(...)`"
         return None
 
     def _attached(self, parent: cst.BaseExpression) -> bool:
