@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import gc
 import hashlib
 import re
 import sys
@@ -34,6 +33,7 @@ from libcst._nodes.base import CSTNode
 
 from ctxlint.analysis.project import ProjectFacts
 from ctxlint.analysis.project.callgraph import graph_of_source
+from ctxlint.collector import cycle_collection_paused
 from ctxlint.findings import Finding, Fix, Location, Place, RelatedLocation
 from ctxlint.gate import CodeIndex, gate
 from ctxlint.noqa import is_suppressed, logical_line_text
@@ -168,7 +168,7 @@ def _lint_text(
     if use_gate:
         rules = gate(rules, CodeIndex(source.text, code), facts)
     try:
-        with _deep_recursion(), _no_cycle_collection():
+        with _deep_recursion(), cycle_collection_paused():
             if not rules:
                 result.gated = True
                 if SYNTAX_ERROR in codes and not compiles:
@@ -285,23 +285,6 @@ def _recursion_limit(limit: int):
 
 def _deep_recursion():
     return _recursion_limit(max(sys.getrecursionlimit(), DEEP_RECURSION_LIMIT))
-
-
-@contextmanager
-def _no_cycle_collection():
-    """The cyclic garbage collector paused for one file's LibCST stages. A parse allocates
-    hundreds of thousands of nodes, which set off collections that scan the whole heap
-    (a tenth of a parse alone, more in a host such as flake8 with a larger heap), yet a
-    syntax tree holds no cycles: it is freed by reference counting when the file is done.
-    A host that had the collector off keeps it off."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 # Every LibCST node validates itself when constructed (`CSTNode.__post_init__` calls

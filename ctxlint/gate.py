@@ -14,9 +14,10 @@ not compile a local variable's annotation). Comments and docstrings, where words
 "http", "send" or "span" are common, count for nothing. A module matches only a whole
 dotted root (`http` matches `http` and `http.client`, not `httpx`): a rule declares
 modules only if it reports nothing but names it resolved through an import of one of them
-(relative imports resolve to relative paths), and an import is always compiled. A few
-tokens stand for syntax rather than names (`ASYNC_DEF`, `GENERATOR`, `INFINITE_LOOP`,
-`EXCEPT_CLAUSE`, `BARE_EXCEPT`).
+(relative imports resolve to relative paths), and an import is always compiled. A token
+matches part of a name (`Cancelled` matches `CancelledError`) unless it is a `WholeName`.
+A few tokens stand for syntax rather than names (`ASYNC_DEF`, `GENERATOR`,
+`INFINITE_LOOP`, `EXCEPT_CLAUSE`, `BARE_EXCEPT`).
 
 Where the names are not to be trusted the gate falls back to testing the file's text:
 text that CPython does not compile, and Python 3.9, whose compiler drops the code under
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from ctxlint.analysis.project import ProjectFacts
     from ctxlint.rules.base import Rule
 
-from ctxlint.rules.base import ASYNC_DEF, BARE_EXCEPT, EXCEPT_CLAUSE, GENERATOR, INFINITE_LOOP
+from ctxlint.rules.base import ASYNC_DEF, BARE_EXCEPT, EXCEPT_CLAUSE, GENERATOR, INFINITE_LOOP, WholeName
 
 _CO_ASYNC = inspect.CO_COROUTINE | inspect.CO_ITERABLE_COROUTINE | inspect.CO_ASYNC_GENERATOR
 _CO_GENERATOR = inspect.CO_GENERATOR | inspect.CO_ASYNC_GENERATOR
@@ -63,6 +64,8 @@ class CodeIndex:
         self.flags = 0
         self._lowered: Optional[str] = None
         self.names: Optional[str] = None  # "\n"-separated, with a "\n" at each end
+        self._strings: list[str] = []  # the one-line string constants
+        self._found: dict = {}  # token -> `has(token)`: rules share tokens
         if code is not None and _NAMES_ARE_COMPLETE:
             self.names = self._names(code)
 
@@ -79,10 +82,14 @@ class CodeIndex:
                     pending.append(constant)
                 elif isinstance(constant, str):
                     _add_string_words(constant, names)
+                    if "\n" not in constant:
+                        self._strings.append(constant)
                 elif isinstance(constant, tuple):  # keyword-argument names, constant tuples
                     for item in constant:
                         if isinstance(item, str):
                             _add_string_words(item, names)
+                            if "\n" not in item:
+                                self._strings.append(item)
         for match in _ANNOTATED.finditer(self.text):
             annotation = _annotation_text(self.text, match)
             if annotation is None:
@@ -92,11 +99,25 @@ class CodeIndex:
 
     @property
     def lowered(self) -> str:
+        """The code's names and one-line strings, lower-cased, a line each (the file's text
+        where the names are not trusted): what a `TextTrigger` searches. Comments are left
+        out, and so are strings with a line break (most docstrings): no identifier or
+        header name holds one."""
         if self._lowered is None:
-            self._lowered = self.text.lower()
+            if self.names is None:
+                self._lowered = self.text.lower()
+            else:
+                self._lowered = (self.names + "\n".join(self._strings)).lower()
         return self._lowered
 
     def has(self, token: str) -> bool:
+        key = token if type(token) is str else (token, type(token))
+        found = self._found.get(key)
+        if found is None:
+            found = self._found[key] = self._has(token)
+        return found
+
+    def _has(self, token: str) -> bool:
         if self.names is None:
             return _text_token(token) in self.text
         if token == ASYNC_DEF:
@@ -106,6 +127,8 @@ class CodeIndex:
         pattern = _STATEMENTS.get(token)
         if pattern is not None:
             return pattern.search(self.text) is not None
+        if type(token) is WholeName:
+            return f"\n{token}\n" in self.names
         return token in self.names
 
     def names_module(self, path: str) -> bool:

@@ -32,10 +32,16 @@ EXCEPT_CLAUSE = "except"
 BARE_EXCEPT = "except:"  # an `except` clause that names no class
 
 
+class WholeName(str):
+    """A trigger token that must be a whole name of the code (`inject`, not the
+    `db_injector` that a plain token, matched as part of a name, would accept)."""
+
+
 @dataclass(frozen=True)
 class TextTrigger:
-    """Lets a file through the gate when its lower-cased text contains one of `markers`
-    (a quick test) and matches `pattern` (written for lower-case text)."""
+    """Lets a file through the gate when the lower-cased names and strings of its code
+    contain one of `markers` (a quick test) and match `pattern` (written for lower-case
+    text)."""
 
     markers: tuple[str, ...]
     pattern: re.Pattern
@@ -99,8 +105,8 @@ class Rule(cst.BatchableCSTVisitor):
     # for a rule that reports nothing but names resolved through such an import). Must be
     # conservative: a file lacking them can never produce this rule's finding.
     triggers: ClassVar[tuple[str, ...]] = ()
-    # Text no name can hold (hyphenated header names in strings): a match in the file's
-    # text (comments included) counts as one of `triggers`.
+    # Text no name can hold (hyphenated header names in strings): a match in the code's
+    # names and one-line strings (`CodeIndex.lowered`) counts as one of `triggers`.
     text_trigger: ClassVar[Optional["TextTrigger"]] = None
     requires: ClassVar[tuple[tuple[str, ...], ...]] = ()
     modules: ClassVar[tuple[str, ...]] = ()

@@ -34,8 +34,15 @@ CANONICAL_PREFIXES: dict[str, str] = {
 }
 
 
+# The same, by the first part of the path (every prefix above holds a dot): a lookup
+# instead of a test of each prefix, on a hot path of the project pass.
+_PREFIXES_BY_ROOT: dict[str, list[tuple[str, str]]] = {}
+for _prefix, _public in CANONICAL_PREFIXES.items():
+    _PREFIXES_BY_ROOT.setdefault(_prefix.partition(".")[0], []).append((_prefix, _public))
+
+
 def canonical(path: str) -> str:
-    for prefix, public in CANONICAL_PREFIXES.items():
+    for prefix, public in _PREFIXES_BY_ROOT.get(path.partition(".")[0], ()):
         if path.startswith(prefix):
             return public + path[len(prefix):]
     return path

@@ -54,6 +54,18 @@ def extract_call_graph(tree: ast.Module) -> dict:
     return _FileGraph(tree).run()
 
 
+def graph_of_tree(tree: ast.Module) -> dict:
+    """The call graph of a parsed file (walked with the limit deep code needs)."""
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, _DEEP_RECURSION))
+    try:
+        return extract_call_graph(tree)
+    except (ValueError, RecursionError, MemoryError, OverflowError):
+        return dict(EMPTY_GRAPH)
+    finally:
+        sys.setrecursionlimit(limit)
+
+
 def graph_of_source(source: Union[str, bytes]) -> dict:
     """The call graph of a file's source. Statements the running interpreter cannot parse
     (syntax of a newer Python: `type X = ...` on 3.11) are blanked out one by one, so the
@@ -193,56 +205,9 @@ class _FileGraph:
         kind = type(node)
         if kind in _LEAVES:
             return
-        if kind is ast.Name:
-            if type(node.ctx) is ast.Load and node.id in self.context_heads:
-                self._load(node, scope)
-            return
-        if isinstance(node, ast.If) and not scope.qualname and _is_main_guard(node.test):
-            self._main_block(node)
-            return
-        if isinstance(node, _FUNCTIONS):
-            self._function(node, scope)
-            return
-        if isinstance(node, ast.ClassDef):
-            self._class(node, scope)
-            return
-        if isinstance(node, ast.Lambda):
-            # Its body runs when the lambda is called, not here: what it calls is only
-            # mentioned (a lambda handed to a hop is judged where it is handed).
-            mentioned = _Scope(scope.qualname, node, scope)
-            mentioned.facts = {"calls": []}
-            for argument in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs):
-                mentioned.params.add(argument.arg)
-            self._node(node.body, mentioned)
-            if scope.qualname in self.functions:
-                for reference, line in mentioned.facts["calls"]:
-                    if reference[:2] in ("L:", "P:", "S:"):
-                        self._record(scope, "A:" + reference, line)
-            return
-        if isinstance(node, ast.Try) and any(_catches_runtime_error(h) for h in node.handlers):
-            self.guarded += 1
-            self._body(node.body, scope)
-            self.guarded -= 1
-            for part in (*node.handlers, *node.orelse, *node.finalbody):
-                self._node(part, scope)
-            return
-        if isinstance(node, ast.Call):
-            self._call(node, scope)
-        elif kind is ast.Attribute and type(node.ctx) is ast.Load:
-            base = node
-            while type(base) is ast.Attribute:
-                base = base.value
-            if type(base) is ast.Name:
-                if base.id in self.context_heads:
-                    self._load(node, scope)
-            else:
-                self._node(base, scope)  # `make().attr`: the call inside the chain
-            return  # the chain was judged whole
-        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.NamedExpr)) and scope.qualname:
-            self._assign(node, scope)
-        elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)) and scope.qualname:
-            for name in _names(node.target):
-                scope.locals[name] = None  # an element of something: its origin is unknown
+        special = _SPECIAL_NODES.get(kind)
+        if special is not None and special(self, node, scope):
+            return  # judged whole
         for field in node._fields:
             value = getattr(node, field, None)
             if type(value) is list:
@@ -251,6 +216,80 @@ class _FileGraph:
                         self._node(child, scope)
             elif isinstance(value, ast.AST):
                 self._node(value, scope)
+
+    # The nodes `_node` looks at before (or instead of) walking their children. Each
+    # returns True when it has walked what it needed of the node.
+
+    def _on_name(self, node: ast.Name, scope: _Scope) -> bool:
+        if type(node.ctx) is ast.Load and node.id in self.context_heads:
+            self._load(node, scope)
+        return True
+
+    def _on_if(self, node: ast.If, scope: _Scope) -> bool:
+        if not scope.qualname and _is_main_guard(node.test):
+            self._main_block(node)
+            return True
+        return False
+
+    def _on_function(self, node, scope: _Scope) -> bool:
+        self._function(node, scope)
+        return True
+
+    def _on_class(self, node: ast.ClassDef, scope: _Scope) -> bool:
+        self._class(node, scope)
+        return True
+
+    def _on_lambda(self, node: ast.Lambda, scope: _Scope) -> bool:
+        # Its body runs when the lambda is called, not here: what it calls is only
+        # mentioned (a lambda handed to a hop is judged where it is handed).
+        mentioned = _Scope(scope.qualname, node, scope)
+        mentioned.facts = {"calls": []}
+        for argument in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs):
+            mentioned.params.add(argument.arg)
+        self._node(node.body, mentioned)
+        if scope.qualname in self.functions:
+            for reference, line in mentioned.facts["calls"]:
+                if reference[:2] in ("L:", "P:", "S:"):
+                    self._record(scope, "A:" + reference, line)
+        return True
+
+    def _on_try(self, node: ast.Try, scope: _Scope) -> bool:
+        if not any(_catches_runtime_error(h) for h in node.handlers):
+            return False
+        self.guarded += 1
+        self._body(node.body, scope)
+        self.guarded -= 1
+        for part in (*node.handlers, *node.orelse, *node.finalbody):
+            self._node(part, scope)
+        return True
+
+    def _on_call(self, node: ast.Call, scope: _Scope) -> bool:
+        self._call(node, scope)
+        return False
+
+    def _on_attribute(self, node: ast.Attribute, scope: _Scope) -> bool:
+        if type(node.ctx) is not ast.Load:
+            return False
+        base = node
+        while type(base) is ast.Attribute:
+            base = base.value
+        if type(base) is ast.Name:
+            if base.id in self.context_heads:
+                self._load(node, scope)
+        else:
+            self._node(base, scope)  # `make().attr`: the call inside the chain
+        return True  # the chain was judged whole
+
+    def _on_assignment(self, node, scope: _Scope) -> bool:
+        if scope.qualname:
+            self._assign(node, scope)
+        return False
+
+    def _on_loop_target(self, node, scope: _Scope) -> bool:
+        if scope.qualname:
+            for name in _names(node.target):
+                scope.locals[name] = None  # an element of something: its origin is unknown
+        return False
 
     def _function(self, node, scope: _Scope) -> None:
         qualname = f"{scope.qualname}.{node.name}" if scope.qualname else node.name
@@ -361,14 +400,18 @@ class _FileGraph:
             self.listeners.append([reference, function])
 
     def _call(self, node: ast.Call, scope: _Scope) -> None:
-        if len(node.args) >= 3 and readers.LISTENER_REGISTRATIONS.get(self._path_text(node.func, scope) or "") is False:
+        func = node.func
+        line = node.lineno
+        reference = self._reference(func, scope)
+        path = canonical(reference[2:]) if reference is not None and reference.startswith("P:") else None
+        if len(node.args) >= 3 and readers.LISTENER_REGISTRATIONS.get(path or "") is False:
             callback = self._reference(node.args[2], scope)
             if callback is not None and callback.startswith("L:"):
                 self._listener(node.args[0], callback[2:], scope)
         self._arguments(node, scope)
         if scope.facts.get("calls") is not None and _hands_over(node.func):
             scope.facts["hops"] = True  # hands work to a thread, pool or process
-        if node.args and self._path_text(node.func, scope) == readers.LOG_RECORD_FACTORY:
+        if node.args and path == readers.LOG_RECORD_FACTORY:
             factory = self._reference(node.args[0], scope)
             if factory:
                 self.logging.append(["factory", factory, node.lineno])
@@ -385,9 +428,6 @@ class _FileGraph:
                 mention = self._reference(handed, scope)
                 if mention is not None and (mention[:2] in ("L:", "P:", "S:") or mention.startswith(_OWN_PARAMETER)):
                     self._record(scope, "A:" + mention, argument.lineno)
-        func = node.func
-        line = node.lineno
-        path = self._path_text(func, scope)
         if path in readers.WRITERS:
             self._record(scope, f"W:{readers.WRITERS[path]}", line)
             return
@@ -426,7 +466,6 @@ class _FileGraph:
             runs = self._reference(node.args[0], scope)  # `ctx.run(job)`: `job` runs here
             if runs is not None and (runs[:2] in ("L:", "P:", "S:", "O:") or runs.startswith(_OWN_PARAMETER)):
                 self._record(scope, runs, line)
-        reference = self._reference(func, scope)
         if reference is not None and (not reference.startswith("U:") or reference.startswith(_OWN_PARAMETER)):
             # Of the callables of unknown origin, only the function's own parameters say
             # something: an element of a table, a call's result, a loop variable or an
@@ -555,6 +594,24 @@ class _FileGraph:
         last = receiver.attr if isinstance(receiver, ast.Attribute) else receiver.id if isinstance(receiver, ast.Name) else ""
         return bool(_LOGGER_NAME.search(last))
 
+
+_SPECIAL_NODES = {
+    ast.Name: _FileGraph._on_name,
+    ast.If: _FileGraph._on_if,
+    ast.FunctionDef: _FileGraph._on_function,
+    ast.AsyncFunctionDef: _FileGraph._on_function,
+    ast.ClassDef: _FileGraph._on_class,
+    ast.Lambda: _FileGraph._on_lambda,
+    ast.Try: _FileGraph._on_try,
+    ast.Call: _FileGraph._on_call,
+    ast.Attribute: _FileGraph._on_attribute,
+    ast.Assign: _FileGraph._on_assignment,
+    ast.AnnAssign: _FileGraph._on_assignment,
+    ast.NamedExpr: _FileGraph._on_assignment,
+    ast.For: _FileGraph._on_loop_target,
+    ast.AsyncFor: _FileGraph._on_loop_target,
+    ast.comprehension: _FileGraph._on_loop_target,
+}
 
 def _catches_runtime_error(handler: ast.ExceptHandler) -> bool:
     """`except RuntimeError` (or broader): code prepared to run outside Flask's context."""

@@ -15,11 +15,10 @@ import re
 import sys
 import time
 from collections import Counter
-from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Optional
 
-from ctxlint.analysis.project.callgraph import graph_of_source
+from ctxlint.analysis.project.callgraph import graph_of_source, graph_of_tree
 from ctxlint.analysis.project.facts import FileFacts, Instrumentation, ProjectFacts
 from ctxlint.analysis.project.inventory import (
     InventoryScan,
@@ -36,6 +35,7 @@ from ctxlint.analysis.project.summaries import (
     module_name,
 )
 from ctxlint.build import build_fingerprint
+from ctxlint.collector import cycle_collection_paused
 from ctxlint.config_files import CONFIG_NAMES, ctxlint_table, load_toml
 from ctxlint.discovery import PYTHON_SUFFIXES, exclude_spec, walk_files
 from ctxlint.errors import UsageError
@@ -67,6 +67,11 @@ _PY_TOKENS = (
     inst.DISABLED_ENV.encode(), b"sentry_sdk",
 )
 
+# Files whose call graph the context flow always reads: they hand work over, set up
+# logging, or hold entry points and program roots.
+_FLOW_STARTS = ("hops", "logging_setup", "entry_points", "program_roots")
+
+
 def extract_python_facts(source: bytes) -> FileFacts:
     facts = FileFacts(used=used_libraries(source))
     facts.hops = any(token in source for token in hops.HOP_TOKENS)
@@ -85,6 +90,8 @@ def extract_python_facts(source: bytes) -> FileFacts:
     except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
         return facts
     InventoryScan(facts, tree).run()
+    if any(getattr(facts, start) for start in _FLOW_STARTS):
+        facts.graph = graph_of_tree(tree)  # the context flow will read it: one parse for both
     return facts
 
 def _is_config_root(directory: Path) -> bool:
@@ -141,6 +148,11 @@ def compute_facts(settings: Settings, cache_dir: Optional[Path], jobs: int = 1) 
     """The project's facts. Each file's extraction is cached by (mtime, size), then by
     content hash, so a run re-reads only files that changed since the last one. With
     `jobs` > 1, call graphs missing from the cache are built by that many processes."""
+    with cycle_collection_paused():  # syntax trees, graphs and cache entries hold no cycles
+        return _compute_facts(settings, cache_dir, jobs)
+
+
+def _compute_facts(settings: Settings, cache_dir: Optional[Path], jobs: int) -> ProjectFacts:
     root = Path(settings.root)
     cache_file = _cache_file(cache_dir, root) if cache_dir else None
     cached: dict = {}
@@ -173,7 +185,7 @@ def compute_facts(settings: Settings, cache_dir: Optional[Path], jobs: int = 1) 
         if previous is not None and previous[1] == digest:
             facts_data = previous[2]
         else:
-            facts_data = asdict(_extract(path, data, is_python))
+            facts_data = dict(vars(_extract(path, data, is_python)))  # not `asdict`: it would copy the graph
         entries[relative] = [signature, digest, facts_data]
         changed = changed or previous != entries[relative]
     facts = merge_facts(
@@ -189,9 +201,6 @@ def compute_facts(settings: Settings, cache_dir: Optional[Path], jobs: int = 1) 
     return facts
 
 
-# Files whose call graph the context flow always reads: they hand work over, set up
-# logging, or hold entry points and program roots.
-_FLOW_STARTS = ("hops", "logging_setup", "entry_points", "program_roots")
 # Fewer missing graphs than this are built in this process: a pool costs more to start.
 _MIN_PARALLEL_GRAPHS = 64
 

@@ -42,6 +42,10 @@ class UnreadableCarrier(Rule):
     code = "CTX104"
     name = "unreadable-carrier"
     triggers = ("extract", "from_headers")
+    # an extraction is one of these libraries' or OpenTracing-style (`shared.extraction`)
+    requires = (
+        (*sorted({path.split(".")[0] for path in (*otel.EXTRACTORS, *otel.VENDOR_EXTRACTORS)}), otel.OPENTRACING_FORMAT),
+    )
     example = """
     from opentelemetry import context, trace
     from opentelemetry.propagate import extract

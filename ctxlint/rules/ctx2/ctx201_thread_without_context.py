@@ -49,6 +49,7 @@ class ThreadWithoutContext(ContextCarryingRule):
     preview = True
     fix = "unsafe"
     triggers = ("Thread", "Timer", "start_new")
+    modules = tuple(sorted(sem.THREAD_STARTERS))  # the only calls it judges
     example = """
     import contextvars
     import threading

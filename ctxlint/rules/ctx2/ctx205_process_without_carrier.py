@@ -9,7 +9,7 @@ import libcst as cst
 from ctxlint.analysis.contextflow import hop_work
 from ctxlint.analysis.entrypoints import parent_context_reason
 from ctxlint.analysis.syntax import argument, keyword, positional
-from ctxlint.rules.base import Rule
+from ctxlint.rules.base import Rule, WholeName
 from ctxlint.semantics import concurrency as sem
 
 
@@ -30,7 +30,7 @@ class ProcessWithoutCarrier(Rule):
     code = "CTX205"
     name = "process-without-carrier"
     preview = False
-    triggers = ("Process", "Pool")
+    triggers = (WholeName("Process"), WholeName("Pool"), WholeName(sem.PROCESS_POOL.rpartition(".")[2]))
     # reports only starts resolved through these imports
     modules = ("concurrent.futures", "multiprocessing", "torch.multiprocessing")
     example = """

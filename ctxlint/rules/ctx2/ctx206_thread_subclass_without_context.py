@@ -16,7 +16,7 @@ from ctxlint.analysis.contextflow import (
 from ctxlint.analysis.syntax import (
     attribute_name,
 )
-from ctxlint.rules.base import Rule
+from ctxlint.rules.base import Rule, WholeName
 from ctxlint.rules.ctx2.shared import PART_ORDER, is_service_loop, own_loops
 from ctxlint.semantics import concurrency as sem
 
@@ -40,7 +40,8 @@ class ThreadSubclassWithoutContext(Rule):
     name = "thread-subclass-without-context"
     preview = False
     triggers = ("Thread",)
-    requires = (("run",),)
+    requires = ((WholeName("run"),),)  # the method it judges
+    modules = (sem.THREAD_CLASS,)  # the base it looks for
     example = """
     import contextvars
     import threading

@@ -8,7 +8,7 @@ from typing import Optional
 import libcst as cst
 
 from ctxlint.analysis.syntax import keyword, source
-from ctxlint.rules.base import Rule, TextTrigger
+from ctxlint.rules.base import Rule, TextTrigger, WholeName
 from ctxlint.rules.ctx3.carriers import (
     FunctionFlow,
     ReadsCarrierWrites,
@@ -46,7 +46,7 @@ class TraceHeadersDropped(ReadsCarrierWrites, Rule):
     name = "trace-headers-dropped"
     # an inject, a call returning trace headers, or a trace header's name (a string or a
     # constant, hyphenated or not) in the text
-    triggers = ("inject", *sorted(sem.TRACE_HEADER_SOURCES))
+    triggers = tuple(WholeName(name) for name in sorted({*sem.INJECT_METHODS, *sem.TRACE_HEADER_SOURCES}))
     text_trigger = TextTrigger(("race", "baggage", "b3"), re.compile(sem.TRACE_HEADER_KEY.replace("^b3$", r"\bb3\b")))
     example = """
     import pika

@@ -12,6 +12,7 @@ from ctxlint.analysis.syntax import (
     positional,
     source,
 )
+from ctxlint.rules.base import WholeName
 from ctxlint.rules.ctx4.shared import OwnedValueRule
 from ctxlint.semantics import cancellation as sem
 
@@ -38,7 +39,7 @@ class DanglingTask(OwnedValueRule):
 
     code = "CTX401"
     name = "dangling-task"
-    triggers = ("create_task", "ensure_future")
+    triggers = (WholeName("create_task"), WholeName("ensure_future"))
     modules = ("asyncio",)
     example = """
     import asyncio

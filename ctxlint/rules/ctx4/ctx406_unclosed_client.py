@@ -10,6 +10,7 @@ from ctxlint.analysis.syntax import (
     source,
 )
 from ctxlint.analysis.walker import iter_descendants
+from ctxlint.rules.base import WholeName
 from ctxlint.rules.ctx4.shared import OwnedValueRule
 from ctxlint.semantics import cancellation as sem
 
@@ -29,7 +30,7 @@ class UnclosedClient(OwnedValueRule):
 
     code = "CTX406"
     name = "unclosed-client"
-    triggers = ("Session", "session", "Client")
+    triggers = tuple(sorted({WholeName(path.rpartition(".")[2]) for path in sem.CLIENT_CONSTRUCTORS}))
     modules = ("aiohttp", "httpx", "requests")
     example = """
     import aiohttp

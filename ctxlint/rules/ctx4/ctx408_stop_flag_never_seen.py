@@ -41,6 +41,8 @@ class StopFlagNeverSeen(ThreadTargetRule):
     name = "stop-flag-never-seen"
     triggers = ("Thread", "Timer", "start_new", "submit", "run_in_executor", "to_thread")
     requires = (("put", "get", "wait"),)
+    # the calls it follows block on these types only (`_blocking`)
+    modules = tuple(sorted(path.removesuffix("()") for path in (*sem.QUEUE_TYPES, *sem.EVENT_TYPES)))
     example = """
     import queue
     import threading
