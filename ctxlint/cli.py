@@ -16,9 +16,9 @@ from typing import Optional, Sequence
 
 from ctxlint import __version__
 from ctxlint.errors import UsageError
+from ctxlint.reporters import FORMATS
 
 SUBCOMMANDS = ("check", "rule", "rules", "version", "server")
-OUTPUT_FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -44,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--fix", action="store_true", help="apply safe fixes")
     check.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes (with --fix or --diff)")
     check.add_argument("--diff", action="store_true", help="print fixes as a unified diff; change nothing")
-    check.add_argument("--output-format", choices=OUTPUT_FORMATS, default=None, help="output format (default text)")
+    check.add_argument("--output-format", choices=tuple(FORMATS), default=None, help="output format (default text)")
     check.add_argument("--statistics", action="store_true", help="show counts per rule instead of findings")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even if there are findings")
     check.add_argument("--no-cache", action="store_true", help="do not read or write the cache")
@@ -223,7 +223,7 @@ NO_FILES = "No Python files found under the given path(s)"
 
 
 def _print_findings(args: argparse.Namespace, findings, outcome, fix_mode: Optional[str]) -> None:
-    from ctxlint.reporters import reporters
+    from ctxlint.reporters import reporter
     from ctxlint.reporters.summary import RunSummary
 
     summary = RunSummary(
@@ -237,7 +237,7 @@ def _print_findings(args: argparse.Namespace, findings, outcome, fix_mode: Optio
     if args.statistics and fmt == "text":
         sys.stdout.write(statistics_table(findings))
         return
-    text = reporters()[fmt](findings, summary)
+    text = reporter(fmt)(findings, summary)
     if fmt == "text" and not outcome.files:
         return  # nothing was checked, so nothing "passed": the warning says so
     if args.quiet and fmt == "text":

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import importlib
+
 from ctxlint.reporters.summary import Reporter
 
+# format name -> the module whose `render` writes it (imported only when chosen: the
+# JUnit writer's XML escaping alone imports urllib and http.client)
+FORMATS = {
+    "text": "text",
+    "json": "json_format",
+    "sarif": "sarif",
+    "github": "github",
+    "gitlab": "gitlab",
+    "junit": "junit",
+}
 
-def reporters() -> dict[str, Reporter]:
-    from ctxlint.reporters import github, gitlab, json_format, junit, sarif, text
 
-    return {
-        "text": text.render,
-        "json": json_format.render,
-        "sarif": sarif.render,
-        "github": github.render,
-        "gitlab": gitlab.render,
-        "junit": junit.render,
-    }
+def reporter(name: str) -> Reporter:
+    return importlib.import_module(f"{__name__}.{FORMATS[name]}").render

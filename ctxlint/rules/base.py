@@ -122,21 +122,12 @@ class Rule(cst.BatchableCSTVisitor):
     # it a call graph of the text being linted (stdin, an editor buffer, a changed file).
     uses_context_flow: ClassVar[bool] = False
 
-    _visitor_method_names: ClassVar[tuple[str, ...]] = ()
+    _visitor_method_names: ClassVar[Optional[tuple[str, ...]]] = None  # see visitor_method_names
 
     @classmethod
     def project_triggers(cls, facts: "ProjectFacts") -> tuple[str, ...]:
         """More trigger tokens, named by the project pass (a project function's name)."""
         return ()
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        cls._visitor_method_names = tuple(
-            name
-            for name, member in inspect.getmembers(cls, inspect.isfunction)
-            if (name.startswith("visit_") or name.startswith("leave_"))
-            and not getattr(member, "_is_no_op", False)
-        )
 
     def __init__(self, context: FileContext) -> None:
         super().__init__()
@@ -145,7 +136,23 @@ class Rule(cst.BatchableCSTVisitor):
 
     @classmethod
     def visitor_method_names(cls) -> tuple[str, ...]:
-        return cls._visitor_method_names
+        """The `visit_`/`leave_` methods the rule defines or inherits (LibCST's no-op
+        defaults left out), found on first use: a run that lints nothing pays nothing."""
+        names = cls.__dict__.get("_visitor_method_names")
+        if names is None:
+            found = {
+                name
+                for klass in cls.__mro__
+                for name in vars(klass)
+                if name.startswith(("visit_", "leave_"))
+            }
+            names = tuple(
+                name
+                for name in sorted(found)
+                if inspect.isfunction(member := getattr(cls, name)) and not getattr(member, "_is_no_op", False)
+            )
+            cls._visitor_method_names = names
+        return names
 
     def report(
         self,

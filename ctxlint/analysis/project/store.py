@@ -380,9 +380,9 @@ def _callers_of(root: Path, python: list[str], helpers: dict[str, set[str]]) -> 
             data = (root / relative).read_bytes()
         except OSError:
             continue
-        present = set(_WORD.findall(data))
+        # (substring tests first: the patterns, run on few files, ask for whole words)
         if any(
-            relative != defining and tail in present and not present.isdisjoint(names)
+            relative != defining and tail in data and any(name in data for name in names)
             and used.search(data) and imported.search(data)
             for defining, tail, names, used, imported in patterns
         ):

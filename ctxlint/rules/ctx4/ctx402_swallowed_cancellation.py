@@ -135,11 +135,24 @@ class SwallowedCancellation(Rule):
             )
 
     def _check(self, node: Union[cst.Try, cst.TryStar]) -> None:
+        # CTX402 and CTX409 judge the same handlers and split the findings: the judgement is
+        # made once, by whichever of them visits the `try` first
+        judged = self.context.memo.setdefault("ctx402_judged", {})
+        if id(node) not in judged:
+            judged[id(node)] = self._judge(node)
+        for function, handler, catches_all, converts, stop_path in judged[id(node)]:
+            if stop_path == self.STOP_PATH:  # CTX409's (preview), or not CTX409's
+                self._report_handler(function, handler, catches_all, converts)
+
+    def _judge(self, node: Union[cst.Try, cst.TryStar]) -> list[tuple[Scope, _Handler, bool, bool, bool]]:
+        """The handlers of `node` that can end the task's cancellation: (function, handler,
+        catches everything, raises another error instead, on the task's stop path)."""
         function = self._async_function()
         if function is None or not node.handlers or not has_checkpoint(node.body):
-            return
+            return []
         if self._waits_only_for_cancellation(node.body):
-            return
+            return []
+        found = []
         seen: set[str] = set()  # cancellation classes caught by earlier handlers ("*": all)
         for handler in node.handlers:
             caught = self._caught_paths(handler.type) if handler.type is not None else {"*"}
@@ -159,42 +172,44 @@ class SwallowedCancellation(Rule):
                 continue
             if self._runs_until_cancelled(function):
                 continue
-            if self._is_stop_path(function, node, handler) != self.STOP_PATH:
-                continue  # CTX409's (preview), or not CTX409's
-            if catches_all:
-                clause = "bare `except:`" if handler.type is None else f"`except {self._catches(handler.type)}`"
-                if converts:
-                    self.report(
-                        handler,
-                        f"{clause} in `async def {function.name}` also catches the task's cancellation "
-                        f"(`asyncio.CancelledError`) and raises a different exception instead: the task no "
-                        f"longer ends cancelled, so {self._converted_consequence()}; add `except "
-                        f"asyncio.CancelledError: raise` before it",
-                    )
-                    continue
+            found.append((function, handler, catches_all, converts, self._is_stop_path(function, node, handler)))
+        return found
+
+    def _report_handler(self, function: Scope, handler: _Handler, catches_all: bool, converts: bool) -> None:
+        if catches_all:
+            clause = "bare `except:`" if handler.type is None else f"`except {self._catches(handler.type)}`"
+            if converts:
                 self.report(
                     handler,
                     f"{clause} in `async def {function.name}` also catches the task's cancellation "
-                    f"(`asyncio.CancelledError`) and can finish without re-raising it: {self._consequence()}; "
-                    f"add `except asyncio.CancelledError: raise` before it, or re-raise after cleanup",
+                    f"(`asyncio.CancelledError`) and raises a different exception instead: the task no "
+                    f"longer ends cancelled, so {self._converted_consequence()}; add `except "
+                    f"asyncio.CancelledError: raise` before it",
                 )
-                continue
-            if isinstance(handler.type, cst.Tuple):
-                clause = f"`except ({', '.join(source(e.value) for e in handler.type.elements)})`"
-                if len(clause) > 80:
-                    clause = f"`except (..., {self._catches(handler.type)}, ...)`"
-                self.report(
-                    handler,
-                    f"{clause} in `async def {function.name}` catches `{self._catches(handler.type)}` with "
-                    f"the other errors and can finish without re-raising it: {self._consequence()}; take it "
-                    f"out of the tuple, or re-raise it (`raise`) after cleanup",
-                )
-                continue
+                return
             self.report(
                 handler,
-                f"`except {self._catches(handler.type)}` in `async def {function.name}` can finish without "
-                f"re-raising the task's cancellation: {self._consequence()}; re-raise it (`raise`) after cleanup",
+                f"{clause} in `async def {function.name}` also catches the task's cancellation "
+                f"(`asyncio.CancelledError`) and can finish without re-raising it: {self._consequence()}; "
+                f"add `except asyncio.CancelledError: raise` before it, or re-raise after cleanup",
             )
+            return
+        if isinstance(handler.type, cst.Tuple):
+            clause = f"`except ({', '.join(source(e.value) for e in handler.type.elements)})`"
+            if len(clause) > 80:
+                clause = f"`except (..., {self._catches(handler.type)}, ...)`"
+            self.report(
+                handler,
+                f"{clause} in `async def {function.name}` catches `{self._catches(handler.type)}` with "
+                f"the other errors and can finish without re-raising it: {self._consequence()}; take it "
+                f"out of the tuple, or re-raise it (`raise`) after cleanup",
+            )
+            return
+        self.report(
+            handler,
+            f"`except {self._catches(handler.type)}` in `async def {function.name}` can finish without "
+            f"re-raising the task's cancellation: {self._consequence()}; re-raise it (`raise`) after cleanup",
+        )
 
     def _reraised_after(self, statement: cst.CSTNode, handler: Optional[_Handler]) -> bool:
         """The statements after `statement` in its block always raise, and the handler cannot
@@ -605,8 +620,9 @@ def _cancelled_receivers(scope: cst.CSTNode, nested: bool = True) -> set[str]:
 def _raising_helpers(module: cst.Module, model) -> dict[str, set[str]]:
     """Names of module functions annotated `NoReturn`, and of those that re-raise (a bare
     `raise` outside any handler, or `raise <parameter>`): called from a handler, they raise.
-    One walk of the module: each node is seen with the function whose own code it is and
-    whether it is inside one of that function's handlers."""
+    One walk of the module's statements (a `raise` or a `def` is never inside an
+    expression): each is seen with the function whose own code it is and whether it is
+    inside one of that function's handlers."""
     no_return: set[str] = set()
     reraising: set[str] = set()
     # (node, the function whose own code it is, its parameters, inside one of its handlers)
@@ -622,9 +638,9 @@ def _raising_helpers(module: cst.Module, model) -> dict[str, set[str]]:
             params = node.params
             parameters = frozenset(p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params))
             in_handler = False
-            stack.extend((child, function, parameters, False) for child in children(node.body))
+            stack.extend((child, function, parameters, False) for child in _statements_in(node.body))
             continue
-        if isinstance(node, (cst.ClassDef, cst.Lambda)):
+        if isinstance(node, cst.ClassDef):
             function, in_handler = None, False  # not the enclosing function's own code
         elif isinstance(node, cst.Raise) and function is not None:
             if node.exc is None and not in_handler:
@@ -632,8 +648,28 @@ def _raising_helpers(module: cst.Module, model) -> dict[str, set[str]]:
             elif isinstance(node.exc, cst.Name) and node.exc.value in parameters:
                 reraising.add(function.name.value)
         inner = in_handler or isinstance(node, (cst.ExceptHandler, cst.ExceptStarHandler))
-        stack.extend((child, function, parameters, inner) for child in children(node))
+        stack.extend((child, function, parameters, inner) for child in _statements_in(node))
     return {"no_return": no_return, "reraising": reraising}
+
+
+_BLOCK_NODES = (
+    cst.BaseStatement, cst.BaseSmallStatement, cst.BaseSuite, cst.ExceptHandler, cst.ExceptStarHandler,
+    cst.Else, cst.Finally, cst.MatchCase,
+)
+_IS_BLOCK_NODE: dict[type, bool] = {}
+
+
+def _statements_in(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """The children of `node` that are statements or hold them (blocks, clauses)."""
+    found = []
+    for child in children(node):
+        kind = type(child)
+        block = _IS_BLOCK_NODE.get(kind)
+        if block is None:
+            block = _IS_BLOCK_NODE[kind] = issubclass(kind, _BLOCK_NODES)
+        if block:
+            found.append(child)
+    return found
 
 
 def _annotated_no_return(node: cst.FunctionDef, model) -> bool:

@@ -13,7 +13,7 @@ from ctxlint.analysis.syntax import (
     positional,
     source,
 )
-from ctxlint.rules.base import GENERATOR, FileContext, Rule
+from ctxlint.rules.base import GENERATOR, FileContext, Rule, WholeName
 from ctxlint.rules.ctx5.shared import bound_names, function_node, is_tracer
 from ctxlint.semantics import lifecycle as sem
 from ctxlint.semantics.entrypoints import SPAN_CONTEXT_MANAGERS
@@ -55,7 +55,17 @@ class SpanAcrossYield(Rule):
     code = "CTX506"
     name = "span-across-yield"
     triggers = (GENERATOR,)
-    requires = ((sem.START_AS_CURRENT_SPAN, "use_span", "attach", "new_scope", "isolation_scope", "start_span", "start_transaction"),)
+    # what makes a span current (`_span_region`, `visit_Call`), by the name it is called by
+    requires = (
+        tuple(
+            sorted(
+                {
+                    WholeName(path.removesuffix("()").rpartition(".")[2])
+                    for path in (*SPAN_CONTEXT_MANAGERS, ATTACH, *sem.SENTRY_CURRENT_MANAGERS)
+                }
+            )
+        ),
+    )
     example = """
     from opentelemetry import trace
 
