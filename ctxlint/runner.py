@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional, Sequence
 
 from ctxlint.analysis.project import ProjectFacts, cached_facts
+from ctxlint.collector import existing_objects_frozen
 from ctxlint.config import ConfigResolver
 from ctxlint.discovery import discover
 from ctxlint.findings import Finding, Location
@@ -261,43 +262,44 @@ def run(
     diffs: dict[int, str] = {}
     warnings: dict[int, list[str]] = {}  # workers finish in any order; output must not
     finished = len(unique) - len(tasks)  # answered from the cache
-    for done in _execute(tasks, contexts.items, options.jobs):
-        finished += 1
-        if options.progress is not None:
-            options.progress(finished, len(unique))
-        path, settings = unique[done.index]
-        task_context = contexts.context_for(settings)
-        cache = contexts.caches[task_context]
-        filename = outcome.files[done.index]
-        relative = _root_relative(path, settings)
-        if done.result is None:  # unchanged content: the cached findings stand
-            assert cache is not None and done.digest is not None
-            cached = cache.lookup_by_hash(relative, done.digest, done.stat) or []
-            results[done.index] = [replace(f, filename=filename) for f in cached]
-            continue
-        result = done.result
-        outcome.linted += 1
-        outcome.gated += result.gated
-        results[done.index] = result.findings
-        notes = warnings.setdefault(done.index, [])
-        if result.fixed is not None and done.digest is not None:
-            if options.diff:
-                diffs[done.index] = _diff(path, result)
-            else:
-                from ctxlint.fixes import write_atomically
-
-                problem = write_atomically(path, result.fixed, done.digest)
-                if problem:
-                    notes.append(problem)
-                    # the file keeps what it has, so its findings are those of that content
-                    results[done.index] = _unfixed_findings(path, filename, relative, *contexts.items[task_context][:2])
+    with existing_objects_frozen():
+        for done in _execute(tasks, contexts.items, options.jobs):
+            finished += 1
+            if options.progress is not None:
+                options.progress(finished, len(unique))
+            path, settings = unique[done.index]
+            task_context = contexts.context_for(settings)
+            cache = contexts.caches[task_context]
+            filename = outcome.files[done.index]
+            relative = _root_relative(path, settings)
+            if done.result is None:  # unchanged content: the cached findings stand
+                assert cache is not None and done.digest is not None
+                cached = cache.lookup_by_hash(relative, done.digest, done.stat) or []
+                results[done.index] = [replace(f, filename=filename) for f in cached]
+                continue
+            result = done.result
+            outcome.linted += 1
+            outcome.gated += result.gated
+            results[done.index] = result.findings
+            notes = warnings.setdefault(done.index, [])
+            if result.fixed is not None and done.digest is not None:
+                if options.diff:
+                    diffs[done.index] = _diff(path, result)
                 else:
-                    outcome.fixed_files += 1
-                    outcome.fixed_findings += done.fixed
-        notes.extend(result.fix_problems)
-        notes.extend(result.warnings)
-        if cache is not None and done.digest is not None:
-            cache.store(relative, done.stat, done.digest, result.findings)
+                    from ctxlint.fixes import write_atomically
+
+                    problem = write_atomically(path, result.fixed, done.digest)
+                    if problem:
+                        notes.append(problem)
+                        # the file keeps what it has, so its findings are those of that content
+                        results[done.index] = _unfixed_findings(path, filename, relative, *contexts.items[task_context][:2])
+                    else:
+                        outcome.fixed_files += 1
+                        outcome.fixed_findings += done.fixed
+            notes.extend(result.fix_problems)
+            notes.extend(result.warnings)
+            if cache is not None and done.digest is not None:
+                cache.store(relative, done.stat, done.digest, result.findings)
     contexts.save()
     outcome.diffs.extend(diffs[index] for index in sorted(diffs))
     outcome.warnings.extend(note for index in sorted(warnings) for note in warnings[index])

@@ -168,6 +168,64 @@ def test_gate_ignores_words_in_comments_and_docstrings() -> None:
     assert "CTX403" in kept_codes("import http.client\nhttp.client.HTTPConnection('h')\n")
 
 
+@pytest.mark.skipif(sys.version_info < (3, 10), reason="Python 3.9's gate tests the text")
+def test_gate_matches_whole_names_where_a_rule_asks_for_them() -> None:
+    """`inject` is OpenTelemetry's and a trace-header writer's, `db_injector` is not."""
+    injector = """
+        from app import db_injector
+
+        def handle(session):
+            db_injector(session)
+        """
+    assert "CTX306" not in kept_codes(injector)
+    inject = """
+        from opentelemetry.propagate import inject
+
+        def send(headers):
+            inject(headers)
+        """
+    assert "CTX306" in kept_codes(inject)
+    helper = """
+        import asyncio
+
+        def spawn(loop, work):
+            return loop.my_create_task_helper(work)
+        """
+    assert "CTX401" not in kept_codes(helper)
+
+
+@pytest.mark.skipif(
+    not (3, 11) <= sys.version_info[:2] <= (3, 13), reason="the loop test reads CPython 3.11-3.13 instructions"
+)
+def test_gate_finds_loops_that_never_await() -> None:
+    """CTX405 needs a loop in a coroutine whose body has no await: one with an await (in
+    its handler too) or a `for` over data is not it."""
+    spinning = """
+        import asyncio
+
+        async def spin(state):
+            await asyncio.sleep(0)
+            while True:
+                try:
+                    state.step()
+                except ValueError:
+                    state.reset()
+        """
+    assert "CTX405" in kept_codes(spinning)
+    awaiting_in_handler = spinning.replace("state.reset()", "await asyncio.sleep(1)")
+    assert "CTX405" not in kept_codes(awaiting_in_handler)
+    awaiting = """
+        import asyncio
+
+        async def poll(state, items):
+            while True:
+                for item in items:
+                    state.add(item)
+                await asyncio.sleep(1)
+        """
+    assert "CTX405" not in kept_codes(awaiting)
+
+
 # The standard library is split so that the parts run on different xdist workers.
 STDLIB_PARTS = 3
 

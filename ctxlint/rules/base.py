@@ -30,6 +30,8 @@ GENERATOR = "yield"
 INFINITE_LOOP = "while True"  # `while True:` or `while <integer>:`
 EXCEPT_CLAUSE = "except"
 BARE_EXCEPT = "except:"  # an `except` clause that names no class
+# a loop (not a `for`) in an `async def` whose body has no `await`, `async for` or `async with`
+AWAITLESS_LOOP = "while loop that never awaits"
 
 
 class WholeName(str):

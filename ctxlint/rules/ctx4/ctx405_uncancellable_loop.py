@@ -8,7 +8,7 @@ from ctxlint.analysis.model import Scope
 from ctxlint.analysis.syntax import (
     attribute_name,
 )
-from ctxlint.rules.base import ASYNC_DEF, INFINITE_LOOP, Rule
+from ctxlint.rules.base import ASYNC_DEF, AWAITLESS_LOOP, INFINITE_LOOP, Rule
 from ctxlint.rules.ctx4.shared import exits, has_checkpoint, is_infinite
 
 
@@ -26,7 +26,7 @@ class UncancellableLoop(Rule):
     code = "CTX405"
     name = "uncancellable-loop"
     triggers = (INFINITE_LOOP,)
-    requires = ((ASYNC_DEF,),)
+    requires = ((ASYNC_DEF,), (AWAITLESS_LOOP,))
     example = """
     import time
 
