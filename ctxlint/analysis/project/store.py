@@ -73,6 +73,11 @@ _FLOW_STARTS = ("hops", "logging_setup", "entry_points", "program_roots")
 
 
 def extract_python_facts(source: bytes) -> FileFacts:
+    return _python_facts(source)[0]
+
+
+def _python_facts(source: bytes) -> tuple[FileFacts, Optional[ast.Module]]:
+    """A file's facts, and its `ast` tree when they needed one."""
     facts = FileFacts(used=used_libraries(source))
     facts.hops = any(token in source for token in hops.HOP_TOKENS)
     # (cheap word tests first: the regular expressions run on few files)
@@ -84,15 +89,13 @@ def extract_python_facts(source: bytes) -> FileFacts:
         entrypoints_table.PROGRAM_ROOT_LINE.search(source)
     )
     if not any(token in source for token in _PY_TOKENS):
-        return facts
+        return facts, None
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
-        return facts
+        return facts, None
     InventoryScan(facts, tree).run()
-    if any(getattr(facts, start) for start in _FLOW_STARTS):
-        facts.graph = graph_of_tree(tree)  # the context flow will read it: one parse for both
-    return facts
+    return facts, tree
 
 def _is_config_root(directory: Path) -> bool:
     """Whether `directory` holds its own ctxlint configuration (a nested project)."""
@@ -129,7 +132,10 @@ def _project_files(root: Path, settings: Settings) -> Iterable[tuple[Path, bool]
 
 def _extract(path: Path, data: bytes, is_python: bool) -> FileFacts:
     if is_python:
-        return extract_python_facts(data)
+        facts, tree = _python_facts(data)
+        if tree is not None and any(getattr(facts, start) for start in _FLOW_STARTS):
+            facts.graph = graph_of_tree(tree)  # the context flow will read it: one parse for both
+        return facts
     if len(data) > _MAX_LAUNCH_FILE_BYTES:
         return FileFacts()
     if launch_kind(path.name) == "script" and not data.startswith(b"#!"):
