@@ -229,6 +229,35 @@ def test_output_is_sorted_and_deterministic(project: Path) -> None:
     assert names == sorted(names)
 
 
+def test_the_project_pass_in_worker_processes_learns_what_one_process_does(project: Path) -> None:
+    # enough files for the project pass to extract them in worker processes (64 or more);
+    # the thread's work logs two modules away, through a filter that reads a ContextVar
+    (project / "jobs.py").write_text(
+        "import threading\n\nfrom steps.step_0 import step_0\n\n\n"
+        "def handle(event):\n    threading.Thread(target=step_0, args=(event,)).start()\n"
+    )
+    steps = project / "steps"
+    steps.mkdir()
+    (steps / "__init__.py").write_text("")
+    (steps / "logs.py").write_text(
+        "import contextvars\nimport logging\n\nrequest_id = contextvars.ContextVar('request_id')\n\n\n"
+        "class RequestIdFilter(logging.Filter):\n    def filter(self, record):\n"
+        "        record.request_id = request_id.get(None)\n        return True\n\n\n"
+        "logging.getLogger().addFilter(RequestIdFilter())\n"
+    )
+    for index in range(70):
+        call = f"step_{index + 1}(event)" if index < 2 else "logging.info('done %s', event)"
+        (steps / f"step_{index}.py").write_text(
+            f"import logging\n\nfrom steps.step_{index + 1} import step_{index + 1}\n\n\n"
+            f"def step_{index}(event):\n    {call}\n"
+        )
+    one = check(project, "--jobs", "1", "--output-format", "json")
+    two = check(project, "--jobs", "2", "--output-format", "json")
+    assert out(one) == out(two)
+    [finding] = json.loads(out(two))
+    assert "`step_0` logs through the logging hook `RequestIdFilter.filter`, which reads a ContextVar (via `step_0` → `step_1` → `step_2`)" in finding["message"]
+
+
 def test_json_fields(project: Path) -> None:
     [finding] = json.loads(out(check(project, "--output-format", "json")))
     assert set(finding) >= {"code", "name", "message", "filename", "line", "column", "end_line", "end_column", "fix", "doc"}

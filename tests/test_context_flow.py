@@ -192,8 +192,8 @@ def test_where_a_hop_runs_decides_what_it_can_lose() -> None:
     assert "and the hop runs for a request (reached from `TenantInbound.execute`, which sets context)" in messages["activities.py", 13]
     assert "`self.app` is a callable the object was given, and the hop runs for a request (in ASGI application `__call__`)" in messages["activities.py", 33]
     # not reported: a mitmproxy hook and a Prometheus collector (a library's callbacks, where
-    # the project set no context), a script's `__main__`, an unknown callable in code that
-    # runs for no request, a builtin that needs nothing
+    # the project set no context), a script's `__main__` and a function it defines, an
+    # unknown callable in code that runs for no request, a builtin that needs nothing
     assert sorted(messages) == [("activities.py", 13), ("activities.py", 33), ("hooks.py", 30), ("rates.py", 32)]
 
 

@@ -17,6 +17,7 @@ import libcst as cst
 
 from ctxlint.analysis.entrypoints import parent_context_reason
 from ctxlint.analysis.model import Binding, Scope, SemanticModel
+from ctxlint.analysis.project.callgraph import MAIN_BLOCK
 from ctxlint.analysis.project.summaries import (
     FREE,
     ModuleGraph,
@@ -288,12 +289,17 @@ def _defined_below(model: SemanticModel, name: str) -> Optional[tuple[Binding, S
 
 
 def scope_qualname(scope: Scope) -> str:
+    """The scope's name in the call graph (`Class.method.inner`, `<main>.start`)."""
     names = []
+    outermost: Optional[Scope] = None
     current: Optional[Scope] = scope
     while current is not None and current.kind != "module":
         if current.kind in ("function", "class"):
             names.append(current.name)
+            outermost = current
         current = current.parent
+    if outermost is not None and current is not None and id(outermost.node) in current.memo.get("main_block_definitions", ()):
+        names.append(MAIN_BLOCK)
     return ".".join(reversed(names))
 
 

@@ -233,6 +233,7 @@ class SemanticModel:
     def _enter_module(self, node: cst.Module) -> None:
         self.scope = self.module_scope = Scope("module", node, None)
         self.module_scope.memo["imported_modules"] = set()
+        self.module_scope.memo["main_block_definitions"] = frozenset(map(id, _main_block_definitions(node.body, False)))
         # Functions resolve globals when called, so module-level imports and simple
         # assignments anywhere in the file are visible inside functions defined above them.
         for statement in _top_level_statements(node.body):
@@ -392,6 +393,40 @@ def _top_level_statements(body: Sequence[cst.CSTNode]) -> Iterator[cst.CSTNode]:
             yield from _top_level_statements(statement.body.body)
         else:
             yield statement
+
+
+def _main_block_definitions(body: Sequence[cst.CSTNode], in_main_block: bool) -> Iterator[cst.CSTNode]:
+    """The functions and classes defined in a module's `if __name__ == "__main__":` block,
+    which the call graph names `<main>.name`."""
+    for statement in body:
+        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+            if in_main_block:
+                yield statement
+        elif isinstance(statement, cst.If) and not in_main_block and _is_main_guard(statement.test):
+            yield from _main_block_definitions(statement.body.body, True)
+            if statement.orelse is not None:
+                yield from _main_block_definitions([statement.orelse], False)
+        elif isinstance(statement, cst.BaseCompoundStatement):
+            for block in _blocks(statement):
+                yield from _main_block_definitions(block.body, in_main_block)
+
+
+def _blocks(statement: cst.CSTNode) -> Iterator[cst.BaseSuite]:
+    """The indented blocks of a compound statement (handlers and `else` parts included)."""
+    for child in statement.children:
+        if isinstance(child, cst.BaseSuite):
+            yield child
+        elif isinstance(child, (cst.ExceptHandler, cst.ExceptStarHandler, cst.Else, cst.Finally, cst.If, cst.MatchCase)):
+            yield from _blocks(child)
+
+
+def _is_main_guard(test: cst.BaseExpression) -> bool:
+    return (
+        isinstance(test, cst.Comparison)
+        and isinstance(test.left, cst.Name)
+        and test.left.value == "__name__"
+        and any(isinstance(c.comparator, cst.SimpleString) and c.comparator.evaluated_value == "__main__" for c in test.comparisons)
+    )
 
 
 def _prescan_self_attributes(model: SemanticModel, node: cst.ClassDef) -> None:

@@ -133,8 +133,9 @@ def _project_files(root: Path, settings: Settings) -> Iterable[tuple[Path, bool]
 def _extract(path: Path, data: bytes, is_python: bool) -> FileFacts:
     if is_python:
         facts, tree = _python_facts(data)
-        if tree is not None and any(getattr(facts, start) for start in _FLOW_STARTS):
-            facts.graph = graph_of_tree(tree)  # the context flow will read it: one parse for both
+        if any(getattr(facts, start) for start in _FLOW_STARTS):
+            # the context flow will read it: one parse for both when the facts needed one
+            facts.graph = graph_of_tree(tree) if tree is not None else graph_of_source(data)
         return facts
     if len(data) > _MAX_LAUNCH_FILE_BYTES:
         return FileFacts()
@@ -153,7 +154,7 @@ def _cache_file(cache_dir: Path, root: Path) -> Path:
 def compute_facts(settings: Settings, cache_dir: Optional[Path], jobs: int = 1) -> ProjectFacts:
     """The project's facts. Each file's extraction is cached by (mtime, size), then by
     content hash, so a run re-reads only files that changed since the last one. With
-    `jobs` > 1, call graphs missing from the cache are built by that many processes."""
+    `jobs` > 1, the files the cache lacks are read by that many processes."""
     with cycle_collection_paused():  # syntax trees, graphs and cache entries hold no cycles
         return _compute_facts(settings, cache_dir, jobs)
 
@@ -170,6 +171,7 @@ def _compute_facts(settings: Settings, cache_dir: Optional[Path], jobs: int) -> 
     entries: dict[str, list] = {}
     changed = False
     now = time.time()
+    to_extract: list[tuple[str, Path, bool]] = []
     for path, is_python in _project_files(root, settings):
         try:
             stat = path.stat()
@@ -188,50 +190,51 @@ def _compute_facts(settings: Settings, cache_dir: Optional[Path], jobs: int) -> 
         digest = hashlib.sha256(data).hexdigest()
         if now - stat.st_mtime < _RACY_SECONDS:
             signature = None  # may change again within this timestamp tick: re-read next time
+        entries[relative] = [signature, digest, None]
         if previous is not None and previous[1] == digest:
-            facts_data = previous[2]
+            entries[relative][2] = previous[2]
         else:
-            facts_data = dict(vars(_extract(path, data, is_python)))  # not `asdict`: it would copy the graph
-        entries[relative] = [signature, digest, facts_data]
+            to_extract.append((relative, path, is_python))
         changed = changed or previous != entries[relative]
+    extracted = _extract_all([(path, is_python) for _relative, path, is_python in to_extract], jobs)
+    for (relative, _path, _is_python), facts_data in zip(to_extract, extracted):
+        entries[relative][2] = facts_data
     facts = merge_facts(
         ((relative, FileFacts(**entry[2])) for relative, entry in sorted(entries.items())),
         settings,
     )
-    parsed = _read_graphs(root, entries, jobs)
-    facts.flow, parsed_more = _context_flow(root, entries, facts)
-    parsed = parsed or parsed_more
+    facts.flow, parsed = _context_flow(root, entries, facts)
     if cache_file is not None and (changed or parsed or set(entries) != set(cached)):
         _write_json(cache_file, entries)
     _MEMO[(str(root), settings.fingerprint())] = facts
     return facts
 
 
-# Fewer missing graphs than this are built in this process: a pool costs more to start.
-_MIN_PARALLEL_GRAPHS = 64
+# Fewer files to extract than this are read in this process: a pool costs more to start.
+_MIN_PARALLEL_FILES = 64
 
 
-def _read_graphs(root: Path, entries: dict[str, list], jobs: int) -> bool:
-    """Build, in `jobs` processes, the call graphs the context flow will certainly read
-    and the cache lacks (a cold run); the flow builds the others as it reaches them.
-    Returns whether any was built."""
-    missing = [
-        relative
-        for relative, entry in sorted(entries.items())
-        if relative.endswith(PYTHON_SUFFIXES) and entry[2].get("graph") is None
-        and any(entry[2].get(start) for start in _FLOW_STARTS)
-    ]
-    if jobs <= 1 or len(missing) < _MIN_PARALLEL_GRAPHS:
-        return False
+def _extract_all(files: list[tuple[Path, bool]], jobs: int) -> list[dict]:
+    """The facts of the files the cache lacks (a cold run: all of them), in `jobs`
+    processes when there are enough of them. Each file is read again where it is
+    extracted: a project's whole text is never held at once."""
+    if jobs <= 1 or len(files) < _MIN_PARALLEL_FILES:
+        return [_extracted(file) for file in files]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     method = "fork" if sys.platform.startswith("linux") else None
     with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method)) as pool:
-        graphs = pool.map(_graph_of, [root / relative for relative in missing], chunksize=8)
-        for relative, graph in zip(missing, graphs):
-            entries[relative][2]["graph"] = graph
-    return True
+        return list(pool.map(_extracted, files, chunksize=16))
+
+
+def _extracted(file: tuple[Path, bool]) -> dict:
+    path, is_python = file
+    try:
+        data = path.read_bytes()
+    except OSError:
+        data = b""
+    return dict(vars(_extract(path, data, is_python)))  # not `asdict`: it would copy the graph
 
 
 def _context_flow(root: Path, entries: dict[str, list], facts: ProjectFacts) -> tuple[ContextFlow, bool]:

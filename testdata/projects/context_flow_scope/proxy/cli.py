@@ -1,3 +1,4 @@
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from proxy.work import load_rows
@@ -10,3 +11,9 @@ def dump(ids):
 
 if __name__ == "__main__":
     dump([[1], [2]])
+
+    def warm_up():
+        # a function the `__main__` block defines and calls is start-up code too
+        threading.Thread(target=load_rows, args=([0],), daemon=True).start()
+
+    warm_up()
