@@ -34,6 +34,7 @@ import subprocess
 import sys
 from collections import defaultdict
 from pathlib import Path
+from typing import Optional
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -78,9 +79,14 @@ def distributions() -> list[Path]:
 SERVICES = Path(__file__).resolve().parent / "services.json"
 
 
-def services() -> list[Path]:
+def services(select: str = "CTX") -> list[tuple[Path, str]]:
+    """The services' work trees, each with the part of `select` judged on it: a service
+    added for one family (`"judged_for"`) is linted for that family only."""
     roots = []
     for service in json.loads(SERVICES.read_text(encoding="utf-8"))["services"]:
+        judged = _judged_part(select, service.get("judged_for"))
+        if not judged:
+            continue
         root = Path(service["root"])
         if not root.is_dir():
             raise SystemExit(f"{service['name']}: no work tree at {root} (fetch {service['repo']} at {service['commit']})")
@@ -91,8 +97,19 @@ def services() -> list[Path]:
         if excluded:
             config += f"# as in {excluded['from']}\nextend-exclude = {json.dumps(excluded['paths'])}\n"
         (root / "ctxlint.toml").write_text(config, encoding="utf-8")
-        roots.append(root)
+        roots.append((root, judged))
     return roots
+
+
+def _judged_part(select: str, families: Optional[list[str]]) -> str:
+    """The selectors of `select` within `families` (all of them when None): `CTX` within
+    `["CTX2"]` is `CTX2`, `CTX2,CTX4` is `CTX2`."""
+    if families is None:
+        return select
+    kept = []
+    for code in (c.strip().upper() for c in select.split(",")):
+        kept += [code if code.startswith(family) else family for family in families if code.startswith(family) or family.startswith(code)]
+    return ",".join(dict.fromkeys(kept))
 
 
 def findings(root: Path, select: str = "CTX") -> list[dict]:
@@ -185,9 +202,10 @@ def main() -> None:
                         help="the pinned distributions (default) or the services of benchmarks/services.json")
     args = parser.parse_args()
     by_rule: dict[str, list[dict]] = defaultdict(list)
-    roots = distributions() if args.corpus == "libraries" else services()
-    for root in roots:
-        for item in findings(root, args.select):
+    linted = [(root, args.select) for root in distributions()] if args.corpus == "libraries" else services(args.select)
+    roots = [root for root, _select in linted]
+    for root, select in linted:
+        for item in findings(root, select):
             by_rule[item["code"]].append(item)
     if args.findings:
         every = [

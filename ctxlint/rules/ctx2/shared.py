@@ -67,11 +67,13 @@ HOW_THE_WORK_IS_JUDGED = """
     that keeps no context at all (no ContextVar, tracing, Sentry or context-aware logging)
     is told nothing about callables of unknown origin.
 
-    Precision (`benchmarks/precision/ctx2.md`): CTX202 and CTX203 are default, with every
-    finding a true positive on the 31 library distributions and the nine real services.
-    CTX201 stays preview: 3 of its 4 findings on the services are true, below the 90% a
-    default rule needs (an optional warm-up thread that only start-up code switches on is
-    still reported). A service turns it on with `extend-select = ["CTX201"]`.
+    Precision (`benchmarks/precision/ctx2.md`): on the 31 library distributions every
+    finding is a true positive; on the ten real services CTX201 has 3 of 4, CTX202 12 of
+    17 and CTX203 3 of 4, below the 90% a default rule needs, so the three are preview. A
+    ContextVar the project sets in one flow only (ragflow's log sink, set during a
+    streaming chat turn) makes every hop whose work logs look like a loss, and an optional
+    warm-up thread that only start-up code switches on is still reported. A service turns
+    them on with `extend-select = ["CTX201", "CTX202", "CTX203"]`.
 """
 
 class ContextCarryingRule(Rule):
