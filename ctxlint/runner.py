@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional, Sequence
 
-from ctxlint.analysis.project import ProjectFacts, cached_facts
+from ctxlint.analysis.project import ProjectFacts, cached_facts, release_workers
 from ctxlint.collector import existing_objects_frozen
 from ctxlint.config import ConfigResolver
 from ctxlint.discovery import discover
@@ -259,6 +259,7 @@ def run(
                 continue
         known = cache.digest(relative) if cache is not None else None
         tasks.append(_Task(index, str(path), filename, relative, context, stat.st_size if stat else 0, known))
+    release_workers()  # every project's facts are known
     diffs: dict[int, str] = {}
     warnings: dict[int, list[str]] = {}  # workers finish in any order; output must not
     finished = len(unique) - len(tasks)  # answered from the cache

@@ -20,6 +20,7 @@ from ctxlint.analysis.project.store import (
     compute_facts,
     extract_python_facts,
     merge_facts,
+    release_workers,
 )
 
 __all__ = [
@@ -30,4 +31,5 @@ __all__ = [
     "compute_facts",
     "extract_python_facts",
     "merge_facts",
+    "release_workers",
 ]

@@ -220,12 +220,32 @@ def _extract_all(files: list[tuple[Path, bool]], jobs: int) -> list[dict]:
     extracted: a project's whole text is never held at once."""
     if jobs <= 1 or len(files) < _MIN_PARALLEL_FILES:
         return [_extracted(file) for file in files]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    return list(_extraction_pool(jobs).map(_extracted, files, chunksize=16))
 
-    method = "fork" if sys.platform.startswith("linux") else None
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method)) as pool:
-        return list(pool.map(_extracted, files, chunksize=16))
+
+_POOLS: dict = {}
+
+
+def _extraction_pool(jobs: int):
+    """One pool of `jobs` processes for every project of the run: its workers are forked
+    once, while the process is small, and read files for each project in turn, until
+    `release_workers()`."""
+    pool = _POOLS.get(jobs)
+    if pool is None:
+        import atexit
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        method = "fork" if sys.platform.startswith("linux") else None
+        pool = _POOLS[jobs] = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method))
+        atexit.register(pool.shutdown)
+    return pool
+
+
+def release_workers() -> None:
+    """Stop the project pass's worker processes (every project's facts are known)."""
+    while _POOLS:
+        _POOLS.popitem()[1].shutdown()
 
 
 def _extracted(file: tuple[Path, bool]) -> dict:
