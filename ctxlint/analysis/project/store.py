@@ -46,6 +46,8 @@ from ctxlint.semantics import entrypoints as entrypoints_table
 from ctxlint.semantics import instrumentation as inst
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
     from ctxlint.settings import Settings
 
 
@@ -171,7 +173,7 @@ def _compute_facts(settings: Settings, cache_dir: Optional[Path], jobs: int) -> 
     entries: dict[str, list] = {}
     changed = False
     now = time.time()
-    to_extract: list[tuple[str, Path, bool]] = []
+    to_extract: list[tuple[str, Path, bytes, bool]] = []
     for path, is_python in _project_files(root, settings):
         try:
             stat = path.stat()
@@ -194,10 +196,10 @@ def _compute_facts(settings: Settings, cache_dir: Optional[Path], jobs: int) -> 
         if previous is not None and previous[1] == digest:
             entries[relative][2] = previous[2]
         else:
-            to_extract.append((relative, path, is_python))
+            to_extract.append((relative, path, data, is_python))
         changed = changed or previous != entries[relative]
-    extracted = _extract_all([(path, is_python) for _relative, path, is_python in to_extract], jobs)
-    for (relative, _path, _is_python), facts_data in zip(to_extract, extracted):
+    extracted = _extract_all([file for _relative, *file in to_extract], jobs)
+    for (relative, *_file), facts_data in zip(to_extract, extracted):
         entries[relative][2] = facts_data
     facts = merge_facts(
         ((relative, FileFacts(**entry[2])) for relative, entry in sorted(entries.items())),
@@ -214,16 +216,15 @@ def _compute_facts(settings: Settings, cache_dir: Optional[Path], jobs: int) -> 
 _MIN_PARALLEL_FILES = 64
 
 
-def _extract_all(files: list[tuple[Path, bool]], jobs: int) -> list[dict]:
+def _extract_all(files: list[tuple[Path, bytes, bool]], jobs: int) -> list[dict]:
     """The facts of the files the cache lacks (a cold run: all of them), in `jobs`
-    processes when there are enough of them. Each file is read again where it is
-    extracted: a project's whole text is never held at once."""
+    processes when there are enough of them."""
     if jobs <= 1 or len(files) < _MIN_PARALLEL_FILES:
         return [_extracted(file) for file in files]
     return list(_extraction_pool(jobs).map(_extracted, files, chunksize=16))
 
 
-_POOLS: dict = {}
+_POOLS: dict[int, "ProcessPoolExecutor"] = {}
 
 
 def _extraction_pool(jobs: int):
@@ -248,13 +249,8 @@ def release_workers() -> None:
         _POOLS.popitem()[1].shutdown()
 
 
-def _extracted(file: tuple[Path, bool]) -> dict:
-    path, is_python = file
-    try:
-        data = path.read_bytes()
-    except OSError:
-        data = b""
-    return dict(vars(_extract(path, data, is_python)))  # not `asdict`: it would copy the graph
+def _extracted(file: tuple[Path, bytes, bool]) -> dict:
+    return dict(vars(_extract(*file)))  # not `asdict`: it would copy the graph
 
 
 def _context_flow(root: Path, entries: dict[str, list], facts: ProjectFacts) -> tuple[ContextFlow, bool]:
