@@ -7,7 +7,8 @@
         # the judgements written there against today's sample: precision per rule,
         # sampled findings not judged yet, judged findings no longer reported
     python benchmarks/precision.py --corpus services --select CTX2 --check benchmarks/precision/*.md
-        # the same on the service corpus (benchmarks/services.json)
+        # the same on the service corpus (benchmarks/services.json), and how many of the
+        # hops judged a real loss there are reported
 
 The code: the benchmark corpus (SPEC §8) plus the pinned `EXTRA` distributions below
 (services and libraries using OpenTelemetry, asyncio, threads and message brokers). Each
@@ -192,6 +193,19 @@ def check(by_rule: dict[str, list[dict]], judged: dict[str, dict[str, str]]) -> 
     return consistent
 
 
+def hop_recall(by_rule: dict[str, list[dict]], linted: set[str]) -> tuple[int, list[str]]:
+    """Of the hops `services.json` judges a real loss (in the services linted), how many
+    and which ones no finding is reported at (same file, the hop's line)."""
+    reported = {(item["path"], item["line"]) for items in by_rule.values() for item in items}
+    losses = [
+        f"{hop['service']}/{hop['path']}:{hop['line']}"
+        for hop in json.loads(SERVICES.read_text(encoding="utf-8"))["hops"]
+        if hop["verdict"] == "loss" and hop["service"] in linted
+    ]
+    missed = [hop for hop in losses if (hop.rsplit(":", 1)[0], int(hop.rsplit(":", 1)[1])) not in reported]
+    return len(losses), missed
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--worksheet", type=Path, help="write the sampled findings with their code here")
@@ -216,6 +230,12 @@ def main() -> None:
         args.findings.write_text(json.dumps(every, indent=1) + "\n", encoding="utf-8")
     for code in sorted(by_rule):
         print(f"{code}: {len(by_rule[code])} findings, {min(len(by_rule[code]), SAMPLE)} sampled")
+    if args.corpus == "services":
+        losses, missed = hop_recall(by_rule, {root.name for root in roots})
+        if losses:
+            print(f"judged losses reported: {losses - len(missed)} of {losses}")
+            for hop in missed:
+                print(f"  missed: {hop}")
     if args.worksheet:
         parts = []
         for code in sorted(by_rule):

@@ -36,6 +36,22 @@ def test_messages_name_what_the_work_needs_and_the_path_to_it() -> None:
     assert not [m for m in messages.values() if re.search(r"\.py:\d", m)], "messages carry no line numbers (SPEC §3)"
 
 
+def test_work_is_followed_through_tables_and_a_decorators_thread() -> None:
+    messages = findings_of("context_flow_dispatch")
+    # `PARSERS[kind].chunk(...)` and `{...}.get(kind, text).chunk(...)` may run any entry's
+    # `chunk`: the pdf parser's reads the tenant (and logs through the request-id filter;
+    # the read is named, being the more specific)
+    assert "`parse` reads ContextVar `tenant` (via `parse` → `chunk` → `describe_figures` → `billed_tenant`)" in messages[37]
+    assert "`parse_or_split` reads ContextVar `tenant`" in messages[38]
+    # the thread target of a decorator's wrapper runs the decorator's `func`: the callables
+    # the project decorates are what it runs
+    timeouts = run_json("ingest/timeouts.py", cwd=TESTDATA / "projects" / "context_flow_dispatch")
+    assert [(f["code"], f["line"]) for f in timeouts] == [("CTX201", 17)]
+    assert "`func` is `extract` in ingest/service.py, and `extract` reads ContextVar `tenant`" in timeouts[0]["message"]
+    # a table whose every entry is free is free
+    assert sorted(messages) == [17, 37, 38]
+
+
 def test_sentry_integration_carries_only_sentrys_scope() -> None:
     messages = findings_of("context_flow_sentry")
     assert sorted(messages) == [24]

@@ -116,7 +116,8 @@ class _Resolver:
 
     def _runs_enclosing_parameter(self, reference: str) -> Optional[tuple[str, str]]:
         """(function id, parameter) when the work is a function nested in the one handing it
-        over that calls one of that function's parameters."""
+        over that calls a parameter of that function, or of one it is nested in (a
+        decorator's `func`, called by the thread target its wrapper defines)."""
         function = self.model.def_function
         if function is None or not reference.startswith("L:"):
             return None
@@ -125,10 +126,11 @@ class _Resolver:
         located = self.flow.resolver.locate(target) if target is not None else None
         if located is None or not located[1].startswith(outer + "."):
             return None
-        marker = f"O:{outer}:"
         for call, _line in located[0].graph["functions"][located[1]]["calls"]:
-            if call.startswith(marker):
-                return f"{self.module.name}.{outer}", call[len(marker):]
+            if call.startswith("O:"):
+                owner, _, name = call[2:].rpartition(":")
+                if outer == owner or outer.startswith(owner + "."):
+                    return f"{self.module.name}.{owner}", name
         return None
 
     def need_of(self, reference: str, label: str) -> Need:

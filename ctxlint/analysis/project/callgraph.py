@@ -16,6 +16,9 @@ A call is recorded by what its callee is, as far as this file can tell:
     W:<part>            a write of that part of the context (`attach`, `use_scope`): the work
                         was handed it explicitly
     T:<variable ref>    `<var>.set(...)`: a write, if the reference is a ContextVar
+    K:<ref>|<ref>...    (only while walking) a table of callables (`{"pdf": pdf, ...}`), and
+    E:<ref>|<ref>...    one of its entries: `TABLE[key](...)` and
+                        `TABLE.get(key, default).chunk(...)` record a call of each entry
 
 `()` after a reference means "an instance of" (`L:Client().send`).
 """
@@ -35,6 +38,8 @@ from ctxlint.semantics import entrypoints as entrypoint_table
 _LOGGER_NAME = re.compile(r"(^|_)(log|logger)$", re.IGNORECASE)
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _OWN_PARAMETER = "U:the parameter "
+_TABLE = "K:"
+_ENTRY = "E:"
 _COPY_CONTEXT = "contextvars.copy_context"
 MAIN_BLOCK = "<main>"
 _DEEP_RECURSION = 20_000  # walks code nested as deep as CPython's parser accepts
@@ -426,8 +431,9 @@ class _FileGraph:
             after_runner = isinstance(argument, (ast.Name, ast.Attribute)) and self._path_text(argument, scope) in readers.RUNNERS
             if isinstance(handed, (ast.Name, ast.Attribute)):
                 mention = self._reference(handed, scope)
-                if mention is not None and (mention[:2] in ("L:", "P:", "S:") or mention.startswith(_OWN_PARAMETER)):
-                    self._record(scope, "A:" + mention, argument.lineno)
+                for entry in mention[2:].split("|") if mention is not None and mention.startswith(_ENTRY) else [mention]:
+                    if entry is not None and (entry[:2] in ("L:", "P:", "S:") or entry.startswith(_OWN_PARAMETER)):
+                        self._record(scope, "A:" + entry, argument.lineno)
         if path in readers.WRITERS:
             self._record(scope, f"W:{readers.WRITERS[path]}", line)
             return
@@ -466,6 +472,10 @@ class _FileGraph:
             runs = self._reference(node.args[0], scope)  # `ctx.run(job)`: `job` runs here
             if runs is not None and (runs[:2] in ("L:", "P:", "S:", "O:") or runs.startswith(_OWN_PARAMETER)):
                 self._record(scope, runs, line)
+        if reference is not None and reference.startswith(_ENTRY):
+            for entry in reference[2:].split("|"):
+                self._record(scope, entry, line)  # dispatch through a table: any of its entries
+            return
         if reference is not None and (not reference.startswith("U:") or reference.startswith(_OWN_PARAMETER)):
             # Of the callables of unknown origin, only the function's own parameters say
             # something: an element of a table, a call's result, a loop variable or an
@@ -547,12 +557,25 @@ class _FileGraph:
                 base = self._first_base(scope)
                 return f"{base}.{node.attr}" if base is not None else None
             base = self._reference(node.value, scope)
-            if base is None or base.startswith(("U:", "S:", "O:")):
-                return None  # a method of an object of unknown type
+            if base is None or base.startswith(("U:", "S:", "O:", _TABLE)):
+                return None  # a method of an object of unknown type, or of the table
+            if base.startswith(_ENTRY):
+                return _ENTRY + "|".join(f"{entry}.{node.attr}" for entry in base[2:].split("|"))
             return f"{base}.{node.attr}"
         if isinstance(node, ast.Call):
-            base = self._reference(node.func, scope)
-            return f"{base}()" if base and not base.startswith(("U:", "S:", "O:")) else None
+            func = node.func
+            if isinstance(func, ast.Attribute) and func.attr == "get" and node.args:
+                table = self._reference(func.value, scope)
+                if table is not None and table.startswith(_TABLE):  # `TABLE.get(key, default)`
+                    default = self._reference(node.args[1], scope) if len(node.args) > 1 else None
+                    return _table(_ENTRY, [*table[2:].split("|"), default])
+            base = self._reference(func, scope)
+            return f"{base}()" if base and not base.startswith(("U:", "S:", "O:", _ENTRY)) else None
+        if isinstance(node, ast.Subscript):
+            table = self._reference(node.value, scope)
+            return _ENTRY + table[2:] if table is not None and table.startswith(_TABLE) else None
+        if isinstance(node, ast.Dict) and node.values:
+            return _table(_TABLE, [self._reference(value, scope) for value in node.values], every=True)
         return None
 
     def _first_base(self, scope: Optional[_Scope]) -> Optional[str]:
@@ -681,6 +704,16 @@ def _module_statements(body: list) -> list:
         else:
             found.append(statement)
     return found
+
+
+def _table(kind: str, entries: list, every: bool = False) -> Optional[str]:
+    """A table of project callables (`{"pdf": pdf_parser, "docx": docx_parser}`, `K:`) or
+    one of its entries (`E:`) as one reference. None unless every entry (with `every`), or
+    at least one, is a function, a class or a module."""
+    kept = sorted({entry for entry in entries if entry is not None and entry[:2] in ("L:", "P:") and not entry.endswith("()")})
+    if not kept or (every and len(kept) < len(set(entries))):
+        return None
+    return kind + "|".join(kept)
 
 
 def _names(target: ast.AST) -> list[str]:

@@ -22,6 +22,7 @@ from ctxlint.semantics import entrypoints as entrypoint_table
 
 MAX_DEPTH = 5  # calls followed from a hop's work (module by module: each level may read one more)
 COPY_CONTEXT = "contextvars.copy_context"
+_LOGS_THROUGH = "logs through "
 
 
 @dataclass(frozen=True)
@@ -247,15 +248,15 @@ class Summaries:
                     written.add(readers.CONTEXTVARS)
             if kind == "R":
                 part, _, what = text.partition(":")
-                need.parts.setdefault(part, Use(f"reads {what}", (function_id,), where))
+                _add(need, part, Use(f"reads {what}", (function_id,), where))
             elif kind == "V":
                 name = self._context_var(text, module)
                 if name is not None:
-                    need.parts.setdefault(readers.CONTEXTVARS, Use(f"reads ContextVar `{name}`", (function_id,), where))
+                    _add(need, readers.CONTEXTVARS, Use(f"reads ContextVar `{name}`", (function_id,), where))
             elif kind == "G":
                 logging = self.context_logging() if self._logging_known else None
                 if logging is not None:
-                    need.parts.setdefault(logging[0], Use(f"logs through {logging[1]}", (function_id,), where))
+                    _add(need, logging[0], Use(f"{_LOGS_THROUGH}{logging[1]}", (function_id,), where))
             elif kind == "U":
                 if need.unknown is None:
                     need.unknown = Use(f"calls {text}, a callable of unknown origin", (function_id,), where)
@@ -279,7 +280,7 @@ class Summaries:
                     elif kind == "P":
                         client = instrumented_client(text, self.instrumented)
                         if client is not None:
-                            need.parts.setdefault(readers.OTEL, Use(client, (function_id,), where))
+                            _add(need, readers.OTEL, Use(client, (function_id,), where))
         for part in written:
             # the work sets this part itself (from a carrier it was handed): the caller's
             # value is not what it reads
@@ -524,7 +525,16 @@ class Summaries:
 def _inherit(need: Need, function_id: str, inner: Need) -> None:
     """The parts `inner` needs become `need`'s too, reached through `function_id`."""
     for part, use in inner.parts.items():
-        need.parts.setdefault(part, Use(use.what, (function_id, *use.path), use.where))
+        _add(need, part, Use(use.what, (function_id, *use.path), use.where))
+
+
+def _add(need: Need, part: str, use: Use) -> None:
+    """`use` of `part` of the context, unless one is known already. A read of the context
+    says more than a logging call whose handler reads it (the handler may only read a
+    ContextVar that is set elsewhere), so it replaces one."""
+    known = need.parts.get(part)
+    if known is None or (known.what.startswith(_LOGS_THROUGH) and not use.what.startswith(_LOGS_THROUGH)):
+        need.parts[part] = use
 
 
 def instrumented_client(path: str, instrumented: Callable[[str], Optional[str]]) -> Optional[str]:

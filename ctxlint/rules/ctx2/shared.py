@@ -44,19 +44,22 @@ HOW_THE_WORK_IS_JUDGED = """
     reads the context, or logs through logging the project makes context-aware (tables in
     `ctxlint/semantics/context_readers.py`; tenacity's retry-logging hooks count). A project
     decorator's wrapper is part of the function it decorates, `next(gen)` on a parameter
-    runs the caller's generator, and `submit(asyncio.run, fetch(...))` runs `fetch`'s body. Such work is reported unless the hop is
+    runs the caller's generator, `submit(asyncio.run, fetch(...))` runs `fetch`'s body, and
+    a call through a table of project callables (`PARSERS[kind].chunk(...)`) may run any
+    of its entries. Such work is reported unless the hop is
     start-up code (module level, `main()` and what it calls, `if __name__ == "__main__":`,
     start-up hooks, `__init__`/`start`, a test, a service thread) or a library's callback
     for its own events (a Prometheus collector's `collect`, a mitmproxy hook). The caller's
-    own callable is judged by what the project hands over where the function is called
-    (nothing found: reported). Work that calls a callable of unknown origin is reported
+    own callable (also the decorator's `func` a wrapper's thread target calls) is judged by
+    what the project hands over where the function is called or decorated (nothing found:
+    reported). Work that calls a callable of unknown origin is reported
     only where a request's context exists: in or reached from a request or message
     handler (an ASGI application included), or reached from code that sets a ContextVar.
     Work that needs nothing (computation, files, locks, third-party calls) is never
     reported.
 
-    Not seen: needs behind dynamic dispatch (a method of an object of unknown type, an
-    element of a table, a generator iterated with `for` in the worker); whether the code that calls
+    Not seen: needs behind dynamic dispatch (a method of an object of unknown type, a
+    table built at run time, a generator iterated with `for` in the worker); whether the code that calls
     a per-call hop has any context (dead code is reported like request code). A hop that
     hands the context over explicitly (an argument read from `context.get_current()`,
     `get_current_span()`, Sentry's scopes, a `propagate.inject` carrier) is trusted.
@@ -68,11 +71,12 @@ HOW_THE_WORK_IS_JUDGED = """
     is told nothing about callables of unknown origin.
 
     Precision (`benchmarks/precision/ctx2.md`): on the 31 library distributions every
-    finding is a true positive; on the ten real services CTX201 has 3 of 4, CTX202 12 of
-    17 and CTX203 3 of 4, below the 90% a default rule needs, so the three are preview. A
-    ContextVar the project sets in one flow only (ragflow's log sink, set during a
-    streaming chat turn) makes every hop whose work logs look like a loss, and an optional
-    warm-up thread that only start-up code switches on is still reported. A service turns
+    finding is a true positive; on the twelve real services CTX201 has 4 of 8, CTX202 14
+    of 20 and CTX203 4 of 5, below the 90% a default rule needs, so the three are preview.
+    A ContextVar the project sets in one flow only (ragflow's Langfuse attributes, set
+    while an agent runs) makes every hop whose work reaches a model call look like a loss,
+    and threads a command-line tool starts once (skyvern's MCP server) or that only
+    start-up code switches on are still reported. A service turns
     them on with `extend-select = ["CTX201", "CTX202", "CTX203"]`.
 """
 

@@ -1,0 +1,2 @@
+def chunk(blob):
+    return blob.split(b"\n")
