@@ -52,6 +52,17 @@ def test_work_is_followed_through_tables_and_a_decorators_thread() -> None:
     assert sorted(messages) == [17, 37, 38]
 
 
+def test_a_contextvar_is_lost_only_where_it_can_hold_a_value() -> None:
+    messages = findings_of("context_flow_variable_scopes")
+    # the progress sink is set by a chat turn's generator (through a helper returning the
+    # token) and holds in whatever consumes it: `answer`, which iterates `turn.stream(...)`
+    # on an object of unknown type (every project method named `stream` may run there)
+    assert "`search` logs through the logging hook `ProgressHandler.emit`, which reads a ContextVar" in messages[14]
+    # not reported: `summarise` runs for the upload route and the ingest script, where
+    # nothing sets the sink
+    assert sorted(messages) == [14]
+
+
 def test_sentry_integration_carries_only_sentrys_scope() -> None:
     messages = findings_of("context_flow_sentry")
     assert sorted(messages) == [24]

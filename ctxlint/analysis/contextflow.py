@@ -394,11 +394,19 @@ def _external_need(reference: str, context: "FileContext") -> Need:
 # ---------------------------------------------------------------------- coverage
 
 
-def uncovered(need: Need, hop: str, facts: "ProjectFacts") -> dict[str, Use]:
+def uncovered(need: Need, hop: str, facts: "ProjectFacts", caller: Optional[str] = None) -> dict[str, Use]:
     """The parts of the context the work needs that nothing carries into the worker:
     Sentry's ThreadingIntegration carries Sentry's scope, ThreadingInstrumentor the
-    OpenTelemetry context, each into the hops it patches."""
+    OpenTelemetry context, each into the hops it patches. With `caller` (the function
+    handing the work over), a project ContextVar counts only if it can hold a value there."""
     parts = dict(need.parts)
+    unheld = facts.flow.unheld.get(caller or "", frozenset())
+    if unheld and readers.CONTEXTVARS in parts and need.variables:
+        held = [use for variable, use in need.variables.items() if variable not in unheld]
+        if not held:
+            del parts[readers.CONTEXTVARS]
+        elif parts[readers.CONTEXTVARS] not in held:
+            parts[readers.CONTEXTVARS] = held[0]
     if facts.sentry_threading and hop in readers.SENTRY_CARRIES:
         parts.pop(readers.SENTRY, None)
     if facts.instrumentation("threading") is not None and hop in readers.THREADING_INSTRUMENTOR_CARRIES:
@@ -457,6 +465,14 @@ def path_places(use: Use, flow) -> list[tuple[Place, str]]:
 # ---------------------------------------------------------------------- the scope
 
 
+def hop_function(context: "FileContext") -> Optional[str]:
+    """The id of the function the current node is in (None at module level)."""
+    function = context.model.def_function
+    if function is None:
+        return None
+    return f"{context.facts.flow.module(context.relative_path).name}.{scope_qualname(function)}"
+
+
 def hop_scope(context: "FileContext") -> HopScope:
     """Where the hop at the current node happens."""
     model = context.model
@@ -466,8 +482,7 @@ def hop_scope(context: "FileContext") -> HopScope:
     function = model.def_function
     if function is None:
         return HopScope(STARTUP, "at module level")
-    module = context.facts.flow.module(context.relative_path)
-    function_id = f"{module.name}.{scope_qualname(function)}"
+    function_id = hop_function(context)
     flow = context.facts.flow
     entry = flow.reached.get(function_id)
     if entry is not None:

@@ -16,11 +16,18 @@ A call is recorded by what its callee is, as far as this file can tell:
     W:<part>            a write of that part of the context (`attach`, `use_scope`): the work
                         was handed it explicitly
     T:<variable ref>    `<var>.set(...)`: a write, if the reference is a ContextVar
+    X:<variable ref>    `<var>.reset(...)`: the write undone, if the reference is a ContextVar
     K:<ref>|<ref>...    (only while walking) a table of callables (`{"pdf": pdf, ...}`), and
     E:<ref>|<ref>...    one of its entries: `TABLE[key](...)` and
                         `TABLE.get(key, default).chunk(...)` record a call of each entry
 
 `()` after a reference means "an instance of" (`L:Client().send`).
+
+A function's facts also say whether it is a coroutine function (`async`), whether it
+`yields` (a generator hands control to its consumer between its statements), and the
+`methods` it calls on objects of unknown type (`store.add_watch(...)`: any project method
+of that name may be the callee). A module's `module_sets` are the `T:` writes its own
+top-level code makes (at import: for the whole process).
 """
 
 from __future__ import annotations
@@ -46,11 +53,13 @@ _DEEP_RECURSION = 20_000  # walks code nested as deep as CPython's parser accept
 _BLANKED_STATEMENTS = 20  # newer-syntax statements blanked out before giving up
 EMPTY_GRAPH: dict = {
     "functions": {}, "classes": {}, "context_vars": [], "instances": {}, "logging": [], "arguments": [],
-    "listeners": [],
+    "listeners": [], "module_sets": [],
 }
 # Nodes that hold statements: statements, `except` clauses, `match` cases.
 _BLOCKS = (ast.stmt, ast.excepthandler, ast.match_case) if hasattr(ast, "match_case") else (ast.stmt, ast.excepthandler)
 _LEAVES = frozenset({ast.Constant, ast.Load, ast.Store, ast.Del, ast.Pass, ast.Break, ast.Continue, ast.alias})
+# A ContextVar's methods as the call graph records them (module docstring).
+_VARIABLE_METHODS = {"get": "V", "set": "T", "reset": "X"}
 _HOP_NAMES = frozenset({"Thread", "Timer", "start_new_thread", "submit", "map", "run_in_executor", "apply_async", "Process"})
 
 
@@ -152,6 +161,7 @@ class _FileGraph:
         self.context_vars: list[str] = []
         self.logging: list[list] = []
         self.listeners: list[list] = []  # [object reference, function]: runs inside calls on it
+        self.module_sets: list[str] = []  # `T:` writes of the module's top-level code
         self.guarded = 0  # inside a `try` whose handler catches RuntimeError (Flask outside a request)
 
     # ------------------------------------------------------------------ the walk
@@ -192,6 +202,9 @@ class _FileGraph:
                             self.context_vars.append(target.id)
         module = _Scope("", self.tree, None)
         self._body(self.tree.body, module)
+        for facts in self.functions.values():
+            if "methods" in facts:
+                facts["methods"] = sorted(facts["methods"])
         return {
             "functions": self.functions,
             "classes": self.classes,
@@ -200,6 +213,7 @@ class _FileGraph:
             "logging": self.logging,
             "arguments": self.arguments,
             "listeners": self.listeners,
+            "module_sets": self.module_sets,
         }
 
     def _body(self, statements: list, scope: _Scope) -> None:
@@ -257,6 +271,11 @@ class _FileGraph:
                 if reference[:2] in ("L:", "P:", "S:"):
                     self._record(scope, "A:" + reference, line)
         return True
+
+    def _on_yield(self, node: ast.AST, scope: _Scope) -> bool:
+        if scope.qualname in self.functions and not isinstance(scope.node, ast.Lambda):
+            scope.facts["yields"] = True
+        return False
 
     def _on_try(self, node: ast.Try, scope: _Scope) -> bool:
         if not any(_catches_runtime_error(h) for h in node.handlers):
@@ -330,6 +349,8 @@ class _FileGraph:
             facts["decorated"] = decorated
         if scope.is_class:
             facts["method"] = True
+        if isinstance(node, ast.AsyncFunctionDef):
+            facts["async"] = True
         self.functions[qualname] = facts
         for default in (*arguments.defaults, *arguments.kw_defaults):
             if default is not None:
@@ -408,6 +429,8 @@ class _FileGraph:
         func = node.func
         line = node.lineno
         reference = self._reference(func, scope)
+        if reference is None and isinstance(func, ast.Attribute) and scope.facts.get("calls") is not None:
+            scope.facts.setdefault("methods", set()).add(func.attr)  # of an object of unknown type
         path = canonical(reference[2:]) if reference is not None and reference.startswith("P:") else None
         if len(node.args) >= 3 and readers.LISTENER_REGISTRATIONS.get(path or "") is False:
             callback = self._reference(node.args[2], scope)
@@ -421,7 +444,12 @@ class _FileGraph:
             if factory:
                 self.logging.append(["factory", factory, node.lineno])
         if scope.qualname not in self.functions and not isinstance(scope.node, ast.Lambda):
-            return  # module level or a class body: runs once, at import
+            # module level or a class body: runs once, at import
+            if isinstance(func, ast.Attribute) and func.attr == "set" and not scope.qualname:
+                receiver = self._reference(func.value, scope)
+                if receiver is not None and not receiver.startswith("U:"):
+                    self.module_sets.append(f"T:{receiver}")
+            return
         after_runner = False
         for argument in (*node.args, *(keyword.value for keyword in node.keywords)):
             # a callable handed on (`Thread(target=work)`, `submit(self._render)`) is only
@@ -457,8 +485,8 @@ class _FileGraph:
                 self._record(scope, f"R:{readers.OTEL}:the current span (`{method}` without `context=`)", line)
                 return
             receiver = self._reference(func.value, scope)
-            if method in ("get", "set") and receiver is not None and not receiver.startswith("U:"):
-                self._record(scope, f"{'V' if method == 'get' else 'T'}:{receiver}", line)
+            if method in _VARIABLE_METHODS and receiver is not None and not receiver.startswith("U:"):
+                self._record(scope, f"{_VARIABLE_METHODS[method]}:{receiver}", line)
             if method in readers.LOG_METHODS and self._is_logger(func.value, receiver):
                 self._record(scope, f"G:{_text(func.value)}", line)
                 return
@@ -514,6 +542,8 @@ class _FileGraph:
             reference = self._reference(node, scope)
             if reference is not None and (reference[:2] in ("L:", "P:", "S:") or reference.startswith(_OWN_PARAMETER)):
                 return reference
+            if reference is not None and reference.startswith(_ENTRY):
+                return "Λ:" + ";".join(reference[2:].split("|"))  # an entry of a table: any of them
             if reference is None and isinstance(node, ast.Attribute):
                 return "F:"  # a method of an object of unknown type: nothing of the project's
         return None
@@ -626,6 +656,8 @@ _SPECIAL_NODES = {
     ast.ClassDef: _FileGraph._on_class,
     ast.Lambda: _FileGraph._on_lambda,
     ast.Try: _FileGraph._on_try,
+    ast.Yield: _FileGraph._on_yield,
+    ast.YieldFrom: _FileGraph._on_yield,
     ast.Call: _FileGraph._on_call,
     ast.Attribute: _FileGraph._on_attribute,
     ast.Assign: _FileGraph._on_assignment,

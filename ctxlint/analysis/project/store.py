@@ -16,7 +16,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Optional
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional
 
 from ctxlint.analysis.project.callgraph import graph_of_source, graph_of_tree
 from ctxlint.analysis.project.facts import FileFacts, Instrumentation, ProjectFacts
@@ -34,6 +34,7 @@ from ctxlint.analysis.project.summaries import (
     Summaries,
     module_name,
 )
+from ctxlint.analysis.project.variables import VariableScopes
 from ctxlint.build import build_fingerprint
 from ctxlint.collector import cycle_collection_paused
 from ctxlint.config_files import CONFIG_NAMES, ctxlint_table, load_toml
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
     from ctxlint.settings import Settings
 
 
-FACTS_VERSION = 6
+FACTS_VERSION = 7
 
 # A file whose mtime is this close to "now" may still change within the same timestamp
 # tick; its stat signature is not trusted on the next run (git's "racy clean" problem).
@@ -319,6 +320,7 @@ def _context_flow(root: Path, entries: dict[str, list], facts: ProjectFacts) -> 
         if entries[relative][2].get("entry_points") or entries[relative][2].get("program_roots"):
             load(module_name(relative))
     loaded = [module for module in list(modules.values()) if module is not None]
+    reading = summaries.load
     summaries.load = lambda name: modules.get(name)  # reachability follows what is read, reads no more
     entry_reached = summaries.reached_from_entry_points(loaded)
     started = summaries.reached_from_program_roots(loaded)
@@ -332,7 +334,57 @@ def _context_flow(root: Path, entries: dict[str, list], facts: ProjectFacts) -> 
         summaries.views(loaded), summaries.reached_from_context_setters(loaded), known,
     )
     flow.read = {relative: entries[relative][1] for relative in python}
+    scopes = VariableScopes(
+        summaries,
+        lambda: [module for module in list(modules.values()) if module is not None],
+        lambda names: _read_all(reading, _matching(root, python, names, rb"\b(?:{})\b")),
+        lambda name: _read_all(reading, _matching(root, python, {name}, rb"\b(?:{})\s*\.\s*set\s*\(")),
+    )
+    flow.unheld = _unheld(scopes, summaries, [graphs[name] for name in graphs])
     return flow, parsed
+
+
+def _unheld(scopes: VariableScopes, summaries: Summaries, modules: list[ModuleGraph]) -> dict[str, frozenset[str]]:
+    """For each function that hands work over: the project ContextVars its work reads that
+    cannot hold a value there (see `variables.py`)."""
+    found = {}
+    for module in modules:
+        for qualname, function in module.graph["functions"].items():
+            if not function.get("hops"):
+                continue
+            cls = summaries.owner_class(module, qualname)
+            variables: set[str] = set()
+            for reference, _line in function["calls"]:
+                handed = summaries.function(reference[2:], module, cls) if reference.startswith("A:") else None
+                need = summaries.memo.get(handed) if handed is not None else None
+                if need is not None:
+                    variables.update(variable for variable in need.variables if variable)
+            unheld = scopes.unheld(f"{module.name}.{qualname}", sorted(variables)) if variables else frozenset()
+            if unheld:
+                found[f"{module.name}.{qualname}"] = unheld
+    return found
+
+
+def _read_all(load: Callable[[str], Optional[ModuleGraph]], relatives: list[str]) -> None:
+    for relative in relatives:
+        load(module_name(relative))
+
+
+def _matching(root: Path, python: list[str], names: set[str], template: bytes) -> list[str]:
+    """The files whose text matches `template` (a regular expression around `{}`) for any
+    of `names`."""
+    encoded = sorted(name.encode() for name in names)
+    pattern = re.compile(template.replace(b"{}", b"|".join(re.escape(name) for name in encoded)))
+    return [relative for relative, data in _texts(root, python) if any(name in data for name in encoded) and pattern.search(data)]
+
+
+def _texts(root: Path, python: list[str]) -> Iterator[tuple[str, bytes]]:
+    """Each file's text (a file that cannot be read is left out)."""
+    for relative in python:
+        try:
+            yield relative, (root / relative).read_bytes()
+        except OSError:
+            continue
 
 
 def _uncalled(root: Path, python: list[str], modules: list[ModuleGraph]) -> frozenset[str]:
@@ -349,11 +401,8 @@ def _uncalled(root: Path, python: list[str], modules: list[ModuleGraph]) -> froz
         return frozenset()
     wanted = {name.encode() for name in names if name.isascii()}
     mentions: Counter[bytes] = Counter()
-    for relative in python:
-        try:
-            words = Counter(_WORD.findall((root / relative).read_bytes()))
-        except OSError:
-            continue
+    for _relative, data in _texts(root, python):
+        words = Counter(_WORD.findall(data))
         mentions.update({word: words[word] for word in wanted if word in words})
     return frozenset(
         function
@@ -399,20 +448,16 @@ def _callers_of(root: Path, python: list[str], helpers: dict[str, set[str]]) -> 
         ))
     if not patterns:
         return []
-    found = []
-    for relative in python:
-        try:
-            data = (root / relative).read_bytes()
-        except OSError:
-            continue
-        # (substring tests first: the patterns, run on few files, ask for whole words)
+    # (substring tests first: the patterns, run on few files, ask for whole words)
+    return [
+        relative
+        for relative, data in _texts(root, python)
         if any(
             relative != defining and tail in data and any(name in data for name in names)
             and used.search(data) and imported.search(data)
             for defining, tail, names, used, imported in patterns
-        ):
-            found.append(relative)
-    return found
+        )
+    ]
 
 
 def _graph_of(path: Path) -> dict:

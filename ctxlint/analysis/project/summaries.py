@@ -23,6 +23,7 @@ from ctxlint.semantics import entrypoints as entrypoint_table
 MAX_DEPTH = 5  # calls followed from a hop's work (module by module: each level may read one more)
 COPY_CONTEXT = "contextvars.copy_context"
 _LOGS_THROUGH = "logs through "
+_PARAMETER = "the parameter "  # how the call graph names a function's own parameter (`U:the parameter `f``)
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,11 @@ class Need:
 
     parts: dict[str, Use] = field(default_factory=dict)
     unknown: Optional[Use] = None
+    unknown_parameter: Optional[str] = None  # the unknown callable is this parameter of the function
+    # The ContextVars behind the contextvars part, each with its first use: a project
+    # ContextVar by its id (`module:qualname`), "" for a library's (structlog's, a tracing
+    # library's stack)
+    variables: dict[str, Use] = field(default_factory=dict)
 
     @property
     def kind(self) -> str:
@@ -122,6 +128,7 @@ class Summaries:
         self.instrumented = instrumented  # library -> where it is instrumented, or None
         self.memo: dict[str, Need] = {}
         self.logging: Optional[tuple[str, str]] = None  # (part, how) once known
+        self.logging_variables: tuple[str, ...] = ("",)  # the ContextVars the project's logging reads
         self._logging_known = False
         self.loaded: Callable[[], Iterable[Optional[ModuleGraph]]] = lambda: ()
         self._sites: Optional[dict[str, list]] = None
@@ -147,6 +154,7 @@ class Summaries:
 
     def _member(self, module: ModuleGraph, member: str, depth: int = 0) -> Optional[str]:
         graph = module.graph
+        called = member.endswith("()")  # an instance is called: its class's `__call__` runs
         member = member.replace("()", "")
         head, _, rest = member.partition(".")
         if head in graph["instances"] and depth < 3:
@@ -154,7 +162,7 @@ class Summaries:
         if member in graph["functions"]:
             return f"{module.name}.{member}"
         if member in graph["classes"]:
-            return self._method(module, member, "__init__")
+            return self._method(module, member, "__call__" if called else "__init__")
         if "." in member:
             owner, _, method = member.rpartition(".")
             if owner in graph["classes"]:
@@ -231,7 +239,7 @@ class Summaries:
         stack = (*stack, function_id)
         if facts.get("traced"):
             part, what, line = facts["traced"]
-            need.parts[part] = Use(f"is decorated with {what}", (function_id,), f"{module.path}:{line}")
+            _add(need, part, Use(f"is decorated with {what}", (function_id,), f"{module.path}:{line}"))
         for wrapper in self._wrappers(facts, module, cls):
             # a project decorator's wrapper runs around every call of the function
             _inherit(need, function_id, self._need(wrapper, stack, depth + 1))
@@ -250,16 +258,21 @@ class Summaries:
                 part, _, what = text.partition(":")
                 _add(need, part, Use(f"reads {what}", (function_id,), where))
             elif kind == "V":
-                name = self._context_var(text, module)
-                if name is not None:
-                    _add(need, readers.CONTEXTVARS, Use(f"reads ContextVar `{name}`", (function_id,), where))
+                variable = self._context_var(text, module)
+                if variable is not None:
+                    use = Use(f"reads ContextVar `{short_name(variable)}`", (function_id,), where)
+                    _add(need, readers.CONTEXTVARS, use, variable)
             elif kind == "G":
                 logging = self.context_logging() if self._logging_known else None
                 if logging is not None:
-                    _add(need, logging[0], Use(f"{_LOGS_THROUGH}{logging[1]}", (function_id,), where))
+                    use = Use(f"{_LOGS_THROUGH}{logging[1]}", (function_id,), where)
+                    for variable in self.logging_variables:
+                        _add(need, logging[0], use, variable)
             elif kind == "U":
                 if need.unknown is None:
                     need.unknown = Use(f"calls {text}, a callable of unknown origin", (function_id,), where)
+                    if text.startswith(_PARAMETER):
+                        need.unknown_parameter = text[len(_PARAMETER):].strip("`")
             elif kind == "S" and cls is not None and self._method(module, cls, text) is None:
                 if need.unknown is None and self.callable_attribute(module, cls, text):
                     need.unknown = Use(f"calls `self.{text}`, a callable it was given", (function_id,), where)
@@ -270,9 +283,15 @@ class Summaries:
                     _inherit(need, function_id, inner)
                     if need.unknown is None and inner.unknown is not None and len(inner.unknown.path) == 1:
                         # a callable of unknown origin invoked by a helper the work calls;
-                        # deeper down (serialisers, converters) it is generic plumbing
-                        use = inner.unknown
-                        need.unknown = Use(use.what, (function_id, *use.path), use.where)
+                        # deeper down (serialisers, converters) it is generic plumbing. A
+                        # parameter of the helper is what this call hands it.
+                        bound = self._bound(inner.unknown_parameter, callee, reference, line, module, qualname)
+                        if bound is not None:
+                            if bound:
+                                _inherit(need, function_id, self._need(bound, stack, depth + 1))
+                        else:
+                            use = inner.unknown
+                            need.unknown = Use(use.what, (function_id, *use.path), use.where)
                 else:
                     listener = self._listener(reference, module)
                     if listener is not None:
@@ -285,8 +304,38 @@ class Summaries:
             # the work sets this part itself (from a carrier it was handed): the caller's
             # value is not what it reads
             need.parts.pop(part, None)
+            if part == readers.CONTEXTVARS:
+                need.variables.clear()
         self.memo[function_id] = need
         return need
+
+    def _bound(
+        self, parameter: Optional[str], callee: str, reference: str, line: int, module: ModuleGraph, qualname: str
+    ) -> Optional[str]:
+        """What the call of `callee` at `line` hands it as its callable `parameter`: the
+        project function (its id), "" for nothing of the project's (a third-party function,
+        a method of an object of unknown type, a callable run in a copied context), None
+        when that is out of sight."""
+        if parameter is None:
+            return None
+        located = self.locate(callee)
+        if located is None:
+            return None
+        positional = list(located[0].graph["functions"][located[1]].get("positional", ()))
+        if located[0].graph["functions"][located[1]].get("method") and positional[:1] in (["self"], ["cls"]):
+            positional = positional[1:]
+        for called, arguments, keywords, at, caller in module.graph.get("arguments", ()):
+            if at != line or called != reference or caller != qualname:
+                continue
+            argument = keywords.get(parameter)
+            if argument is None and parameter in positional and positional.index(parameter) < len(arguments):
+                argument = arguments[positional.index(parameter)]
+            if argument is None or argument.startswith(("U:", "Λ:")):
+                return None
+            if argument.startswith(("C:", "F:")):
+                return ""
+            return self.function(argument, module, self.owner_class(module, qualname)) or ""
+        return None
 
     # ------------------------------------------------------------------ call sites
 
@@ -486,13 +535,13 @@ class Summaries:
         kind, _, text = reference.partition(":")
         text = text.replace("()", "")
         if kind == "L":
-            return text.rsplit(".", 1)[-1] if text in module.graph["context_vars"] else None
+            return f"{module.name}:{text}" if text in module.graph["context_vars"] else None
         if kind == "P":
             split = self.index.split(text, module.name, module.path.endswith("__init__.py"))
             if split is not None:
                 target = self.load(split[0])
                 if target is not None and split[1] in target.graph["context_vars"]:
-                    return split[1].rsplit(".", 1)[-1]
+                    return f"{target.name}:{split[1]}"
         return None
 
     # ------------------------------------------------------------------ logging
@@ -509,6 +558,7 @@ class Summaries:
                 function = f"{module.name}.{target}" if kind == "hook" else self.function(target, module)
                 if function is not None and readers.CONTEXTVARS in self.need(function).parts:
                     found = (readers.CONTEXTVARS, f"the logging {kind} `{display(function)}`, which reads a ContextVar")
+                    self.logging_variables = tuple(self.need(function).variables)
             if found is not None:
                 break
         if found is None and instrumented_logging is not None:
@@ -525,16 +575,26 @@ class Summaries:
 def _inherit(need: Need, function_id: str, inner: Need) -> None:
     """The parts `inner` needs become `need`'s too, reached through `function_id`."""
     for part, use in inner.parts.items():
-        _add(need, part, Use(use.what, (function_id, *use.path), use.where))
+        _add(need, part, Use(use.what, (function_id, *use.path), use.where), None)
+    for variable, use in inner.variables.items():
+        need.variables.setdefault(variable, Use(use.what, (function_id, *use.path), use.where))
 
 
-def _add(need: Need, part: str, use: Use) -> None:
-    """`use` of `part` of the context, unless one is known already. A read of the context
-    says more than a logging call whose handler reads it (the handler may only read a
-    ContextVar that is set elsewhere), so it replaces one."""
+def _add(need: Need, part: str, use: Use, variable: Optional[str] = "") -> None:
+    """`use` of `part` of the context (of `variable`, for the contextvars part; None: the
+    variables are recorded apart), unless one is known already. A read of the context says
+    more than a logging call whose handler reads it (the handler may only read a ContextVar
+    that is set elsewhere), so it replaces one."""
     known = need.parts.get(part)
     if known is None or (known.what.startswith(_LOGS_THROUGH) and not use.what.startswith(_LOGS_THROUGH)):
         need.parts[part] = use
+    if part == readers.CONTEXTVARS and variable is not None:
+        need.variables.setdefault(variable, use)
+
+
+def short_name(variable: str) -> str:
+    """`request_id` of `app.context:request_id` (`Class.var` -> `var`)."""
+    return variable.rsplit(":", 1)[-1].rsplit(".", 1)[-1]
 
 
 def instrumented_client(path: str, instrumented: Callable[[str], Optional[str]]) -> Optional[str]:
@@ -576,6 +636,9 @@ class ContextFlow:
     # The content hash of every Python file the project pass read: a linted text equal to
     # what the pass read needs no graph of its own.
     read: dict[str, str] = field(default_factory=dict)
+    # function id -> the project ContextVars its hops' work reads that cannot hold a value
+    # there (`variables.py`)
+    unheld: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._resolver: Optional[Summaries] = None

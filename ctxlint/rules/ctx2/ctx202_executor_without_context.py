@@ -31,9 +31,6 @@ class ExecutorWithoutContext(ContextCarryingRule):
 
     code = "CTX202"
     name = "executor-without-context"
-    # Preview again since the tenth service (ragflow): 12 of its 17 findings on the services are true,
-    # below the 90% a default rule needs (benchmarks/precision/ctx2.md).
-    preview = True
     fix = "unsafe"
     triggers = ("ThreadPoolExecutor",)
     requires = (("submit", "map"),)

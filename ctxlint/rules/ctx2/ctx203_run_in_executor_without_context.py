@@ -30,9 +30,6 @@ class RunInExecutorWithoutContext(ContextCarryingRule):
 
     code = "CTX203"
     name = "run-in-executor-without-context"
-    # Preview again since the tenth service (ragflow): 3 of its 4 findings on the services are true,
-    # below the 90% a default rule needs (benchmarks/precision/ctx2.md).
-    preview = True
     fix = "unsafe"
     triggers = ("run_in_executor",)
     example = """

@@ -19,6 +19,7 @@ from ctxlint.analysis.contextflow import (
     carriers_note,
     file_of,
     hands_over_context,
+    hop_function,
     hop_scope,
     hop_work,
     path_places,
@@ -56,28 +57,31 @@ HOW_THE_WORK_IS_JUDGED = """
     only where a request's context exists: in or reached from a request or message
     handler (an ASGI application included), or reached from code that sets a ContextVar.
     Work that needs nothing (computation, files, locks, third-party calls) is never
-    reported.
+    reported. A project ContextVar is lost only where it can hold a value: in the code
+    that runs after one of its `set`s until it is undone (the setter, what it calls, and
+    the callers it leaves the value to, a generator's consumer while it is suspended;
+    `analysis/project/variables.py`). Where that is not known (a set at import, in
+    `main()` or a sync handler, or with callers out of sight), it may hold anywhere.
 
-    Not seen: needs behind dynamic dispatch (a method of an object of unknown type, a
-    table built at run time, a generator iterated with `for` in the worker); whether the code that calls
-    a per-call hop has any context (dead code is reported like request code). A hop that
-    hands the context over explicitly (an argument read from `context.get_current()`,
-    `get_current_span()`, Sentry's scopes, a `propagate.inject` carrier) is trusted.
-    Sentry's ThreadingIntegration (a project calling `sentry_sdk.init` with its default
-    integrations) carries Sentry's scope into `Thread` and `ThreadPoolExecutor.submit`,
-    `ThreadingInstrumentor` the OpenTelemetry context: work that needs only what they
-    carry is not reported. A service (it registers handlers or defines a class-based view)
-    that keeps no context at all (no ContextVar, tracing, Sentry or context-aware logging)
-    is told nothing about callables of unknown origin.
+    Not seen: needs behind dynamic dispatch (a table built at run time, a generator
+    iterated with `for` in the worker; a method of an object of unknown type counts every
+    project method of its name only when asking where a ContextVar holds); whether the code
+    that calls a per-call hop has any context (dead code is reported like request code). A
+    hop that hands the context over explicitly (an argument read from
+    `context.get_current()`, `get_current_span()`, Sentry's scopes, a `propagate.inject`
+    carrier) is trusted. Sentry's ThreadingIntegration (a project calling `sentry_sdk.init`
+    with its default integrations) carries Sentry's scope into `Thread` and
+    `ThreadPoolExecutor.submit`, `ThreadingInstrumentor` the OpenTelemetry context: work
+    that needs only what they carry is not reported. A service (it registers handlers or
+    defines a class-based view) that keeps no context at all (no ContextVar, tracing,
+    Sentry or context-aware logging) is told nothing about callables of unknown origin.
 
     Precision (`benchmarks/precision/ctx2.md`): on the 31 library distributions every
-    finding is a true positive; on the twelve real services CTX201 has 4 of 8, CTX202 14
-    of 20 and CTX203 4 of 5, below the 90% a default rule needs, so the three are preview.
-    A ContextVar the project sets in one flow only (ragflow's Langfuse attributes, set
-    while an agent runs) makes every hop whose work reaches a model call look like a loss,
-    and threads a command-line tool starts once (skyvern's MCP server) or that only
-    start-up code switches on are still reported. A service turns
-    them on with `extend-select = ["CTX201", "CTX202", "CTX203"]`.
+    finding is a true positive; on twelve real services CTX202 has 14 of 15 and CTX203 4
+    of 4, so both are default. CTX201 has 4 of 8 and is preview: threads a command-line
+    tool starts once (skyvern's MCP server) and an optional thread only start-up code
+    switches on are still reported. A service turns it on with `extend-select =
+    ["CTX201"]`.
 """
 
 class ContextCarryingRule(Rule):
@@ -105,7 +109,7 @@ class ContextCarryingRule(Rule):
             scope = HopScope(STARTUP, "a service thread")
         if scope.kind == STARTUP:
             return None
-        parts = uncovered(work.need, kind, context.facts)
+        parts = uncovered(work.need, kind, context.facts, hop_function(context))
         for part in PART_ORDER:
             if part in parts:
                 reason = because(parts[part], work.label) + carriers_note(work.need, kind, context.facts)
