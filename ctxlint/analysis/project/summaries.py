@@ -252,13 +252,13 @@ class Summaries:
             if kind == "W":
                 written.add(text)
             elif kind == "T":
-                if self._context_var(text, module) is not None:
+                if self.context_var(text, module) is not None:
                     written.add(readers.CONTEXTVARS)
             if kind == "R":
                 part, _, what = text.partition(":")
                 _add(need, part, Use(f"reads {what}", (function_id,), where))
             elif kind == "V":
-                variable = self._context_var(text, module)
+                variable = self.context_var(text, module)
                 if variable is not None:
                     use = Use(f"reads ContextVar `{short_name(variable)}`", (function_id,), where)
                     _add(need, readers.CONTEXTVARS, use, variable)
@@ -436,9 +436,7 @@ class Summaries:
             (f"{module.name}.{qualname}", qualname)
             for module in modules
             for qualname in module.graph["functions"]
-            if qualname.rsplit(".", 1)[-1] in entrypoint_table.PROGRAM_ROOTS
-            or qualname.rsplit(".", 1)[-1].startswith("setup_")
-            or qualname == MAIN_BLOCK
+            if is_program_root(qualname)
         )
 
     def reached_from_context_setters(self, modules: Iterable[ModuleGraph]) -> dict[str, str]:
@@ -450,7 +448,7 @@ class Summaries:
             for qualname, function in module.graph["functions"].items():
                 for reference, _line in function["calls"]:
                     kind, _, text = reference.partition(":")
-                    if kind == "W" or (kind == "T" and self._context_var(text, module) is not None):
+                    if kind == "W" or (kind == "T" and self.context_var(text, module) is not None):
                         # what the setter calls, not the setter: its own hops may come before
                         # the set, or after the reset
                         setter = f"{module.name}.{qualname}"
@@ -531,7 +529,8 @@ class Summaries:
                 return f"{owner.name}.{function}"
         return None
 
-    def _context_var(self, reference: str, module: ModuleGraph) -> Optional[str]:
+    def context_var(self, reference: str, module: ModuleGraph) -> Optional[str]:
+        """The project ContextVar an `L:`/`P:` reference names, as `module:qualname`."""
         kind, _, text = reference.partition(":")
         text = text.replace("()", "")
         if kind == "L":
@@ -590,6 +589,13 @@ def _add(need: Need, part: str, use: Use, variable: Optional[str] = "") -> None:
         need.parts[part] = use
     if part == readers.CONTEXTVARS and variable is not None:
         need.variables.setdefault(variable, use)
+
+
+def is_program_root(qualname: str) -> bool:
+    """A program's start-up: `main()`, `lifespan`, `create_app`, `setup_*`, the
+    `if __name__ == "__main__":` block."""
+    name = qualname.rsplit(".", 1)[-1]
+    return name in entrypoint_table.PROGRAM_ROOTS or name.startswith("setup_") or qualname == MAIN_BLOCK
 
 
 def short_name(variable: str) -> str:

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable, Iterable, Optional
 
-from ctxlint.analysis.project.callgraph import MAIN_BLOCK
-from ctxlint.semantics import entrypoints as entrypoint_table
+
+from ctxlint.analysis.project.summaries import is_program_root
 
 if TYPE_CHECKING:
     from ctxlint.analysis.project.summaries import ModuleGraph, Summaries
@@ -95,10 +95,10 @@ class VariableScopes:
         summaries = self.summaries
         setters = []
         for module in self.loaded():
-            if any(summaries._context_var(r[2:], module) == variable for r in module.graph.get("module_sets", ())):
+            if any(summaries.context_var(r[2:], module) == variable for r in module.graph.get("module_sets", ())):
                 return None  # set at import: for the whole process
             for qualname, function in module.graph["functions"].items():
-                if any(r[:2] == "T:" and summaries._context_var(r[2:], module) == variable for r, _line in function["calls"]):
+                if any(r[:2] == "T:" and summaries.context_var(r[2:], module) == variable for r, _line in function["calls"]):
                     setters.append(f"{module.name}.{qualname}")
         if not setters:
             return None  # set out of sight (through an alias, by `ctx.run(var.set, ...)`)
@@ -148,7 +148,7 @@ class VariableScopes:
         summaries = self.summaries
         cls = summaries.owner_class(module, qualname)
         for reference, _line in module.graph["functions"][qualname]["calls"]:
-            if reference[:2] == "X:" and summaries._context_var(reference[2:], module) == variable:
+            if reference[:2] == "X:" and summaries.context_var(reference[2:], module) == variable:
                 return True
             if reference[:2] not in ("L:", "P:", "S:"):
                 continue
@@ -157,7 +157,7 @@ class VariableScopes:
             if located is None:
                 continue
             writes = {
-                (r[:2], summaries._context_var(r[2:], located[0]))
+                (r[:2], summaries.context_var(r[2:], located[0]))
                 for r, _line in located[0].graph["functions"][located[1]]["calls"]
                 if r[:2] in ("T:", "X:")
             }
@@ -169,13 +169,11 @@ class VariableScopes:
         located = self.summaries.locate(function_id)
         if located is None:
             return False
-        facts = located[0].graph["functions"][located[1]]
-        name = located[1].rsplit(".", 1)[-1]
+        qualname = located[1]
         return bool(
-            facts.get("entry")
-            or located[1] == MAIN_BLOCK
-            or name in entrypoint_table.PROGRAM_ROOTS
-            or (name.startswith("test") and located[1].count(".") <= 1)  # a test, run by the test runner
+            located[0].graph["functions"][qualname].get("entry")
+            or is_program_root(qualname)
+            or (qualname.rsplit(".", 1)[-1].startswith("test") and qualname.count(".") <= 1)  # run by the test runner
         )
 
     def _callers_of_all(self, function_ids: list[str]) -> Optional[set[str]]:
