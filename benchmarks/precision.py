@@ -198,12 +198,11 @@ def hop_recall(by_rule: dict[str, list[dict]], linted: set[str]) -> tuple[int, l
     and which ones no finding is reported at (same file, the hop's line)."""
     reported = {(item["path"], item["line"]) for items in by_rule.values() for item in items}
     losses = [
-        f"{hop['service']}/{hop['path']}:{hop['line']}"
+        (f"{hop['service']}/{hop['path']}", hop["line"])
         for hop in json.loads(SERVICES.read_text(encoding="utf-8"))["hops"]
         if hop["verdict"] == "loss" and hop["service"] in linted
     ]
-    missed = [hop for hop in losses if (hop.rsplit(":", 1)[0], int(hop.rsplit(":", 1)[1])) not in reported]
-    return len(losses), missed
+    return len(losses), [f"{path}:{line}" for path, line in losses if (path, line) not in reported]
 
 
 def main() -> None:

@@ -17,7 +17,7 @@ import libcst as cst
 
 from ctxlint.analysis.entrypoints import parent_context_reason
 from ctxlint.analysis.model import Binding, Scope, SemanticModel
-from ctxlint.analysis.project.callgraph import MAIN_BLOCK
+from ctxlint.analysis.project.callgraph import MAIN_BLOCK, OWN_PARAMETER
 from ctxlint.analysis.project.summaries import (
     FREE,
     ModuleGraph,
@@ -231,7 +231,7 @@ class _Resolver:
                 # a factory's argument): either way the caller's callable
                 if node.value in ("self", "cls") or scope.kind not in ("function", "lambda"):
                     return None, None
-                return f"U:the parameter `{node.value}`", node.value
+                return f"{OWN_PARAMETER}`{node.value}`", node.value
             if isinstance(binding.node, (cst.FunctionDef, cst.ClassDef)):
                 return f"L:{_qualname(scope, node.value)}", None
             if binding.path is not None:

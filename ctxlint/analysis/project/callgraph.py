@@ -44,7 +44,7 @@ from ctxlint.semantics import entrypoints as entrypoint_table
 
 _LOGGER_NAME = re.compile(r"(^|_)(log|logger)$", re.IGNORECASE)
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
-_OWN_PARAMETER = "U:the parameter "
+OWN_PARAMETER = "U:the parameter "  # how a function's own parameter is recorded (`U:the parameter `f``)
 _TABLE = "K:"
 _ENTRY = "E:"
 _COPY_CONTEXT = "contextvars.copy_context"
@@ -460,7 +460,7 @@ class _FileGraph:
             if isinstance(handed, (ast.Name, ast.Attribute)):
                 mention = self._reference(handed, scope)
                 for entry in mention[2:].split("|") if mention is not None and mention.startswith(_ENTRY) else [mention]:
-                    if entry is not None and (entry[:2] in ("L:", "P:", "S:") or entry.startswith(_OWN_PARAMETER)):
+                    if entry is not None and (entry[:2] in ("L:", "P:", "S:") or entry.startswith(OWN_PARAMETER)):
                         self._record(scope, "A:" + entry, argument.lineno)
         if path in readers.WRITERS:
             self._record(scope, f"W:{readers.WRITERS[path]}", line)
@@ -477,7 +477,7 @@ class _FileGraph:
                 self._record(scope, f"G:{_text(logger)}", line)  # it logs through `logger` on each retry
         if isinstance(func, ast.Name) and func.id == "next" and node.args and self._reference(func, scope) is None:
             advanced = self._reference(node.args[0], scope)
-            if advanced is not None and advanced.startswith(_OWN_PARAMETER):
+            if advanced is not None and advanced.startswith(OWN_PARAMETER):
                 self._record(scope, advanced, line)  # `next(gen)` runs the caller's generator
         if isinstance(func, ast.Attribute):
             method = func.attr
@@ -498,13 +498,13 @@ class _FileGraph:
                 return
         if isinstance(func, ast.Attribute) and func.attr == "run" and node.args and self._is_context(func.value, scope):
             runs = self._reference(node.args[0], scope)  # `ctx.run(job)`: `job` runs here
-            if runs is not None and (runs[:2] in ("L:", "P:", "S:", "O:") or runs.startswith(_OWN_PARAMETER)):
+            if runs is not None and (runs[:2] in ("L:", "P:", "S:", "O:") or runs.startswith(OWN_PARAMETER)):
                 self._record(scope, runs, line)
         if reference is not None and reference.startswith(_ENTRY):
             for entry in reference[2:].split("|"):
                 self._record(scope, entry, line)  # dispatch through a table: any of its entries
             return
-        if reference is not None and (not reference.startswith("U:") or reference.startswith(_OWN_PARAMETER)):
+        if reference is not None and (not reference.startswith("U:") or reference.startswith(OWN_PARAMETER)):
             # Of the callables of unknown origin, only the function's own parameters say
             # something: an element of a table, a call's result, a loop variable or an
             # outer function's parameter is dispatch whose targets are out of sight.
@@ -536,11 +536,11 @@ class _FileGraph:
             return self._argument(node.args[0], scope)
         if isinstance(node, ast.Lambda):
             called = [self._reference(call.func, scope) for call in ast.walk(node.body) if isinstance(call, ast.Call)]
-            kept = [ref for ref in called if ref is not None and (ref[:2] in ("L:", "P:", "S:") or ref.startswith(_OWN_PARAMETER))]
+            kept = [ref for ref in called if ref is not None and (ref[:2] in ("L:", "P:", "S:") or ref.startswith(OWN_PARAMETER))]
             return "Λ:" + ";".join(kept)
         if isinstance(node, (ast.Name, ast.Attribute)):
             reference = self._reference(node, scope)
-            if reference is not None and (reference[:2] in ("L:", "P:", "S:") or reference.startswith(_OWN_PARAMETER)):
+            if reference is not None and (reference[:2] in ("L:", "P:", "S:") or reference.startswith(OWN_PARAMETER)):
                 return reference
             if reference is not None and reference.startswith(_ENTRY):
                 return "Λ:" + ";".join(reference[2:].split("|"))  # an entry of a table: any of them
@@ -567,7 +567,7 @@ class _FileGraph:
                     if name in ("self", "cls"):
                         return None
                     if own and not isinstance(frame.node, ast.Lambda):
-                        return f"{_OWN_PARAMETER}`{name}`"
+                        return f"{OWN_PARAMETER}`{name}`"
                     if not isinstance(frame.node, ast.Lambda):
                         return f"O:{frame.qualname}:{name}"  # an enclosing function's parameter
                     return f"U:`{name}`"

@@ -18,7 +18,7 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional
 
-from ctxlint.analysis.project.callgraph import graph_of_source, graph_of_tree
+from ctxlint.analysis.project.callgraph import OWN_PARAMETER, graph_of_source, graph_of_tree
 from ctxlint.analysis.project.facts import FileFacts, Instrumentation, ProjectFacts
 from ctxlint.analysis.project.inventory import (
     InventoryScan,
@@ -425,7 +425,7 @@ def _helpers(modules: list[ModuleGraph]) -> dict[str, set[str]]:
             top = qualname.split(".", 1)[0]
             if not function.get("hops") or top not in functions or top.startswith(("<", "__")):
                 continue
-            hands_on = any(reference.startswith("A:U:the parameter") for reference, _line in function["calls"])
+            hands_on = any(reference.startswith("A:" + OWN_PARAMETER) for reference, _line in function["calls"])
             if hands_on or (top != qualname and functions[top].get("params")):
                 helpers.setdefault(module.path, set()).add(top)
     return helpers

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Optional
 
-from ctxlint.analysis.project.callgraph import EMPTY_GRAPH, MAIN_BLOCK
+from ctxlint.analysis.project.callgraph import EMPTY_GRAPH, MAIN_BLOCK, OWN_PARAMETER
 from ctxlint.semantics import boundaries as bnd
 from ctxlint.semantics import context_readers as readers
 from ctxlint.semantics import entrypoints as entrypoint_table
@@ -23,7 +23,6 @@ from ctxlint.semantics import entrypoints as entrypoint_table
 MAX_DEPTH = 5  # calls followed from a hop's work (module by module: each level may read one more)
 COPY_CONTEXT = "contextvars.copy_context"
 _LOGS_THROUGH = "logs through "
-_PARAMETER = "the parameter "  # how the call graph names a function's own parameter (`U:the parameter `f``)
 
 
 @dataclass(frozen=True)
@@ -271,8 +270,8 @@ class Summaries:
             elif kind == "U":
                 if need.unknown is None:
                     need.unknown = Use(f"calls {text}, a callable of unknown origin", (function_id,), where)
-                    if text.startswith(_PARAMETER):
-                        need.unknown_parameter = text[len(_PARAMETER):].strip("`")
+                    if reference.startswith(OWN_PARAMETER):
+                        need.unknown_parameter = reference[len(OWN_PARAMETER):].strip("`")
             elif kind == "S" and cls is not None and self._method(module, cls, text) is None:
                 if need.unknown is None and self.callable_attribute(module, cls, text):
                     need.unknown = Use(f"calls `self.{text}`, a callable it was given", (function_id,), where)

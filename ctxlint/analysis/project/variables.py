@@ -92,6 +92,7 @@ class VariableScopes:
 
     def _find_activators(self, variable: str) -> Optional[frozenset[str]]:
         self.read_setting(variable.rsplit(":", 1)[-1].rsplit(".", 1)[-1])
+        self._index()
         summaries = self.summaries
         setters = []
         for module in self.loaded():
@@ -190,7 +191,6 @@ class VariableScopes:
     def _callers_of(self, function_id: str) -> Optional[set[str]]:
         """The project functions that may call `function_id`; None when it has callers out
         of sight (none found, or it is handed away)."""
-        self._index()
         located = self.summaries.locate(function_id)
         if located is None or function_id in self._handed_away:
             return None
@@ -209,9 +209,11 @@ class VariableScopes:
         if unread:
             self._read_names |= unread
             self.read(unread)
+            self._index()
 
     def _index(self) -> None:
-        """Who calls each function, over the modules read since the last call."""
+        """Who calls each function, over the modules read since the last call (run after
+        every read: the callers asked for next are in what was just read)."""
         summaries = self.summaries
         for module in [m for m in self.loaded() if m.name not in self._indexed]:
             self._indexed.add(module.name)
