@@ -41,15 +41,16 @@ def test_work_is_followed_through_tables_and_a_decorators_thread() -> None:
     # `PARSERS[kind].chunk(...)` and `{...}.get(kind, text).chunk(...)` may run any entry's
     # `chunk`: the pdf parser's reads the tenant (and logs through the request-id filter;
     # the read is named, being the more specific)
-    assert "`parse` reads ContextVar `tenant` (via `parse` → `chunk` → `describe_figures` → `billed_tenant`)" in messages[37]
-    assert "`parse_or_split` reads ContextVar `tenant`" in messages[38]
+    assert "`parse` reads ContextVar `tenant` (via `parse` → `chunk` → `describe_figures` → `billed_tenant`)" in messages[43]
+    assert "`parse_or_split` reads ContextVar `tenant`" in messages[44]
     # the thread target of a decorator's wrapper runs the decorator's `func`: the callables
-    # the project decorates are what it runs
+    # the project decorates are what it runs (not a coroutine function: the worker only
+    # makes a coroutine of it)
     timeouts = run_json("ingest/timeouts.py", cwd=TESTDATA / "projects" / "context_flow_dispatch")
     assert [(f["code"], f["line"]) for f in timeouts] == [("CTX201", 17)]
     assert "`func` is `extract` in ingest/service.py, and `extract` reads ContextVar `tenant`" in timeouts[0]["message"]
     # a table whose every entry is free is free
-    assert sorted(messages) == [17, 37, 38]
+    assert sorted(messages) == [17, 43, 44]
 
 
 def test_a_contextvar_is_lost_only_where_it_can_hold_a_value() -> None:
@@ -220,7 +221,8 @@ def test_where_a_hop_runs_decides_what_it_can_lose() -> None:
     assert "`self.app` is a callable the object was given, and the hop runs for a request (in ASGI application `__call__`)" in messages["activities.py", 33]
     # not reported: a mitmproxy hook and a Prometheus collector (a library's callbacks, where
     # the project set no context), a script's `__main__` and a function it defines, an
-    # unknown callable in code that runs for no request, a builtin that needs nothing
+    # unknown callable in code that runs for no request, a builtin that needs nothing, what
+    # a command-line command runs, an exit or a signal handler (commands.py)
     assert sorted(messages) == [("activities.py", 13), ("activities.py", 33), ("hooks.py", 30), ("rates.py", 32)]
 
 

@@ -375,6 +375,8 @@ def handed_over(function: Optional[str], parameter: str, label: str, hop: str, c
             if reference.startswith("U:"):
                 return yours + f" (it is handed on in {file_of(where)})"
             function = flow.function(reference, module, cls)
+            if function is not None and flow.is_coroutine_function(function):
+                continue  # the decorator's other branch awaits it; no worker runs it
             need = flow.need(function) if function is not None else _external_need(reference, context)
             parts = uncovered(need, hop, context.facts)
             name = display(function) if function is not None else reference[2:]

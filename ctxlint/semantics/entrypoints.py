@@ -192,10 +192,24 @@ STARTUP_PREFIXES = ("setup_", "init_")
 STARTUP_DECORATOR_METHODS = frozenset({"on_event", "before_first_request", "before_serving", "on_startup", "connect"})
 # Of those, the programs' own roots: what they call (to any depth) is start-up code too.
 PROGRAM_ROOTS = frozenset({"main", "lifespan", "startup", "on_startup", "create_app", "setup_app", "init_app", "bootstrap"})
-PROGRAM_ROOT_WORDS = (b"def main", b"lifespan", b"startup", b"create_app", b"def setup_", b"init_app", b"bootstrap", b"__main__")
+# A command-line program's commands, in a module importing one of these libraries
+# (`@app.command()` of a `typer.Typer()`, `@click.command()`, `@cli.group()`): an
+# invocation of the program runs one, once, as its `main()`.
+CLI_LIBRARIES = frozenset({"typer", "click"})
+CLI_COMMAND_DECORATOR_METHODS = frozenset({"command", "group", "callback"})
+# What the process calls for itself, at exit or on a signal, with no caller of ours:
+# registration -> the position of the callback (`atexit.register(f)`, `@atexit.register`,
+# `signal.signal(SIGTERM, f)`).
+PROCESS_CALLBACK_REGISTRATIONS = {"atexit.register": 0, "signal.signal": 1}
+PROGRAM_ROOT_WORDS = (
+    b"def main", b"lifespan", b"startup", b"create_app", b"def setup_", b"init_app", b"bootstrap", b"__main__",
+    b".command(", b".group(", b".callback(", b"atexit.register", b"signal.signal(",
+)
 PROGRAM_ROOT_LINE = re.compile(
     rb"^[ \t]*(?:async[ \t]+)?def[ \t]+(?:main|lifespan|startup|on_startup|create_app|setup_\w+|init_app|bootstrap)[ \t]*\("
-    rb"|^if[ \t]+__name__[ \t]*==",
+    rb"|^if[ \t]+__name__[ \t]*=="
+    rb"|^[ \t]*@[\w.]+\.(?:command|group|callback)\("
+    rb"|\batexit\.register\b|\bsignal\.signal\(",
     re.MULTILINE,
 )
 

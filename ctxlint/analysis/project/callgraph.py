@@ -162,6 +162,7 @@ class _FileGraph:
         self.logging: list[list] = []
         self.listeners: list[list] = []  # [object reference, function]: runs inside calls on it
         self.module_sets: list[str] = []  # `T:` writes of the module's top-level code
+        self.process_callbacks: list[tuple[str, str]] = []  # (qualname, what): run at exit, on a signal
         self.guarded = 0  # inside a `try` whose handler catches RuntimeError (Flask outside a request)
 
     # ------------------------------------------------------------------ the walk
@@ -186,6 +187,7 @@ class _FileGraph:
         self.context_heads = {
             name for name, path in self.aliases.items() if path.split(".")[0] in ("flask", "flask_babel", "structlog")
         }
+        self.cli = any(path.split(".")[0] in entrypoint_table.CLI_LIBRARIES for path in self.aliases.values())
         for statement in self.tree.body:
             if isinstance(statement, (*_FUNCTIONS, ast.ClassDef)):
                 self.defined.add(statement.name)
@@ -202,6 +204,9 @@ class _FileGraph:
                             self.context_vars.append(target.id)
         module = _Scope("", self.tree, None)
         self._body(self.tree.body, module)
+        for qualname, what in self.process_callbacks:
+            if qualname in self.functions:
+                self.functions[qualname].setdefault("root", what)
         for facts in self.functions.values():
             if "methods" in facts:
                 facts["methods"] = sorted(facts["methods"])
@@ -324,6 +329,7 @@ class _FileGraph:
                 inner.params.add(argument.arg)
         traced = []
         entry = ""
+        root = ""
         decorated = []
         for decorator in node.decorator_list:
             target = decorator.func if isinstance(decorator, ast.Call) else decorator
@@ -333,6 +339,7 @@ class _FileGraph:
             if found is not None:
                 traced = [found[0], found[1], decorator.lineno]
             entry = entry or _entry_point(path, method, isinstance(decorator, ast.Call))
+            root = root or self._program_root(path, method, isinstance(decorator, ast.Call))
             if readers.LISTENER_REGISTRATIONS.get(path) and isinstance(decorator, ast.Call) and decorator.args:
                 self._listener(decorator.args[0], qualname, scope)
             applied = self._reference(target, scope)
@@ -345,6 +352,8 @@ class _FileGraph:
         facts.update(line=node.lineno, params=sorted(inner.params), positional=positional, calls=[], traced=traced)
         if entry:
             facts["entry"] = entry
+        if root:
+            facts["root"] = root
         if decorated:
             facts["decorated"] = decorated
         if scope.is_class:
@@ -432,6 +441,9 @@ class _FileGraph:
         if reference is None and isinstance(func, ast.Attribute) and scope.facts.get("calls") is not None:
             scope.facts.setdefault("methods", set()).add(func.attr)  # of an object of unknown type
         path = canonical(reference[2:]) if reference is not None and reference.startswith("P:") else None
+        position = entrypoint_table.PROCESS_CALLBACK_REGISTRATIONS.get(path or "")
+        if position is not None and len(node.args) > position:
+            self._process_callback(node.args[position], path, scope)
         if len(node.args) >= 3 and readers.LISTENER_REGISTRATIONS.get(path or "") is False:
             callback = self._reference(node.args[2], scope)
             if callback is not None and callback.startswith("L:"):
@@ -509,6 +521,29 @@ class _FileGraph:
             # something: an element of a table, a call's result, a loop variable or an
             # outer function's parameter is dispatch whose targets are out of sight.
             self._record(scope, reference, line)
+
+    def _program_root(self, path: str, method: Optional[str], called: bool) -> str:
+        """What a decorator makes of its function when it runs it once per process: a
+        command-line command, an exit handler."""
+        if path in entrypoint_table.PROCESS_CALLBACK_REGISTRATIONS:
+            return path
+        cli = self.cli or path.split(".")[0] in entrypoint_table.CLI_LIBRARIES
+        if called and cli and method in entrypoint_table.CLI_COMMAND_DECORATOR_METHODS:
+            return "command-line command"
+        return ""
+
+    def _process_callback(self, callback: ast.AST, registration: str, scope: _Scope) -> None:
+        """`atexit.register(cleanup)`, `signal.signal(SIGTERM, self._on_term)`: the function
+        runs for the process itself."""
+        reference = self._reference(callback, scope)
+        if reference is None:
+            return
+        if reference.startswith("L:"):
+            self.process_callbacks.append((reference[2:], registration))
+        elif reference.startswith("S:"):
+            frame = _class_frame(scope)
+            if frame is not None:
+                self.process_callbacks.append((f"{frame.qualname}.{reference[2:]}", registration))
 
     def _arguments(self, node: ast.Call, scope: _Scope) -> None:
         """What a call to a possible project function hands over that it may run: for the
@@ -611,9 +646,7 @@ class _FileGraph:
     def _first_base(self, scope: Optional[_Scope]) -> Optional[str]:
         """The first base of the class whose method is being read: what `super()` names
         (single inheritance; a project class or an imported one)."""
-        frame = scope
-        while frame is not None and not frame.is_class:
-            frame = frame.parent
+        frame = _class_frame(scope)
         if frame is None or not isinstance(frame.node, ast.ClassDef) or not frame.node.bases:
             return None
         base = self._reference(frame.node.bases[0], frame.parent)
@@ -667,6 +700,13 @@ _SPECIAL_NODES = {
     ast.AsyncFor: _FileGraph._on_loop_target,
     ast.comprehension: _FileGraph._on_loop_target,
 }
+
+def _class_frame(scope: Optional[_Scope]) -> Optional[_Scope]:
+    """The class whose body or method `scope` is in."""
+    while scope is not None and not scope.is_class:
+        scope = scope.parent
+    return scope
+
 
 def _catches_runtime_error(handler: ast.ExceptHandler) -> bool:
     """`except RuntimeError` (or broader): code prepared to run outside Flask's context."""

@@ -434,8 +434,8 @@ class Summaries:
         return self._reached(
             (f"{module.name}.{qualname}", qualname)
             for module in modules
-            for qualname in module.graph["functions"]
-            if is_program_root(qualname)
+            for qualname, function in module.graph["functions"].items()
+            if is_program_root(qualname, function)
         )
 
     def reached_from_context_setters(self, modules: Iterable[ModuleGraph]) -> dict[str, str]:
@@ -590,11 +590,14 @@ def _add(need: Need, part: str, use: Use, variable: Optional[str] = "") -> None:
         need.variables.setdefault(variable, use)
 
 
-def is_program_root(qualname: str) -> bool:
+def is_program_root(qualname: str, function: dict) -> bool:
     """A program's start-up: `main()`, `lifespan`, `create_app`, `setup_*`, the
-    `if __name__ == "__main__":` block."""
+    `if __name__ == "__main__":` block, a command-line command; or what the process runs
+    for itself (an `atexit` or signal handler)."""
     name = qualname.rsplit(".", 1)[-1]
-    return name in entrypoint_table.PROGRAM_ROOTS or name.startswith("setup_") or qualname == MAIN_BLOCK
+    return (
+        name in entrypoint_table.PROGRAM_ROOTS or name.startswith("setup_") or qualname == MAIN_BLOCK or "root" in function
+    )
 
 
 def short_name(variable: str) -> str:
@@ -699,6 +702,11 @@ class ContextFlow:
 
     def callable_attribute(self, module: ModuleGraph, cls: str, name: str) -> bool:
         return self.resolver.callable_attribute(module, cls, name)
+
+    def is_coroutine_function(self, function_id: str) -> bool:
+        """`async def`: called in a worker, it only makes a coroutine, which runs nothing."""
+        located = self.resolver.locate(function_id)
+        return located is not None and bool(located[0].graph["functions"][located[1]].get("async"))
 
     def copies_context(self, reference: str, module: ModuleGraph) -> bool:
         """Whether a class (`L:Pool()`) has a method that calls `copy_context()`: the

@@ -171,9 +171,10 @@ class VariableScopes:
         if located is None:
             return False
         qualname = located[1]
+        function = located[0].graph["functions"][qualname]
         return bool(
-            located[0].graph["functions"][qualname].get("entry")
-            or is_program_root(qualname)
+            function.get("entry")
+            or is_program_root(qualname, function)
             or (qualname.rsplit(".", 1)[-1].startswith("test") and qualname.count(".") <= 1)  # run by the test runner
         )
 

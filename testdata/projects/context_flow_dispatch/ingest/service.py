@@ -27,6 +27,12 @@ def split(kind, blob):
 
 
 @timeout(5)
+async def extract_later(blob):
+    # a coroutine function: a worker calling it makes a coroutine and runs nothing of it
+    return pdf.chunk(blob)
+
+
+@timeout(5)
 def extract(blob):
     return pdf.chunk(blob)
 
