@@ -235,3 +235,15 @@ def test_a_service_that_keeps_no_context_is_not_told_about_its_callers_callables
     found = run_json(".", cwd=project)
     assert [(f["code"], f["line"]) for f in found] == [("CTX203", 10)]
     assert "`func` is your caller's callable" in found[0]["message"]
+
+
+def test_a_monorepos_distributions_are_separate_programs() -> None:
+    found = run_json(".", cwd=TESTDATA / "projects" / "context_flow_monorepo")
+    messages = {(Path(f["filename"]).name, f["line"]): f["message"] for f in found}
+    # a ContextVar of a class, read through `cls.` and set when it was empty: the worker
+    # gets a new empty one instead of the caller's
+    assert "`self._run_bulk` reads ContextVar `_current` (via `Submitter._run_bulk` → `OperationContext.get_instance`)" in messages["submit.py", 17]
+    # not reported: a version check whose `requests` call is instrumented only in a
+    # deployment script outside the SDK's distribution; pools handed to code in a module
+    # whose every pool starts its workers in a copied context
+    assert sorted(messages) == [("submit.py", 17)]

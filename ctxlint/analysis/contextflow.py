@@ -349,6 +349,21 @@ def copying_executor(node: cst.BaseExpression, context: "FileContext") -> Option
     return name if resolver.flow.copies_context(reference, resolver.module) else None
 
 
+def one_of_the_modules_copying_pools(node: cst.BaseExpression, context: "FileContext") -> bool:
+    """A pool the code is handed (a parameter, `self.<attribute>`) in a module whose every
+    `ThreadPoolExecutor(...)` starts its workers in a copied context through its initializer
+    (`initializer=set_context, initargs=(copy_context(),)`): it is one of those pools."""
+    model = context.model
+    if isinstance(node, cst.Name):
+        binding = model.lookup(node.value)
+        if binding is None or not isinstance(binding.node, cst.Param):
+            return False
+    elif not (isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == "self"):
+        return False
+    pools = context.facts.flow.module(context.relative_path).graph.get("pools", ())
+    return bool(pools) and all(pools)
+
+
 def caller_supplied(work: Work, hop: str, context: "FileContext") -> Optional[str]:
     """Why running the caller's callable `work` loses context that matters, judged by what
     the project's own callers hand over: nothing known (a library API, an expression out of

@@ -48,12 +48,13 @@ OWN_PARAMETER = "U:the parameter "  # how a function's own parameter is recorded
 _TABLE = "K:"
 _ENTRY = "E:"
 _COPY_CONTEXT = "contextvars.copy_context"
+_THREAD_POOL = "concurrent.futures.ThreadPoolExecutor"
 MAIN_BLOCK = "<main>"
 _DEEP_RECURSION = 20_000  # walks code nested as deep as CPython's parser accepts
 _BLANKED_STATEMENTS = 20  # newer-syntax statements blanked out before giving up
 EMPTY_GRAPH: dict = {
     "functions": {}, "classes": {}, "context_vars": [], "instances": {}, "logging": [], "arguments": [],
-    "listeners": [], "module_sets": [],
+    "listeners": [], "module_sets": [], "pools": [],
 }
 # Nodes that hold statements: statements, `except` clauses, `match` cases.
 _BLOCKS = (ast.stmt, ast.excepthandler, ast.match_case) if hasattr(ast, "match_case") else (ast.stmt, ast.excepthandler)
@@ -163,6 +164,7 @@ class _FileGraph:
         self.listeners: list[list] = []  # [object reference, function]: runs inside calls on it
         self.module_sets: list[str] = []  # `T:` writes of the module's top-level code
         self.process_callbacks: list[tuple[str, str]] = []  # (qualname, what): run at exit, on a signal
+        self.pools: list[bool] = []  # per `ThreadPoolExecutor(...)` made here: its initializer gets a copied context
         self.guarded = 0  # inside a `try` whose handler catches RuntimeError (Flask outside a request)
 
     # ------------------------------------------------------------------ the walk
@@ -219,6 +221,7 @@ class _FileGraph:
             "arguments": self.arguments,
             "listeners": self.listeners,
             "module_sets": self.module_sets,
+            "pools": self.pools,
         }
 
     def _body(self, statements: list, scope: _Scope) -> None:
@@ -441,6 +444,8 @@ class _FileGraph:
         if reference is None and isinstance(func, ast.Attribute) and scope.facts.get("calls") is not None:
             scope.facts.setdefault("methods", set()).add(func.attr)  # of an object of unknown type
         path = canonical(reference[2:]) if reference is not None and reference.startswith("P:") else None
+        if path == _THREAD_POOL:
+            self.pools.append(self._initializer_copies(node, scope))
         position = entrypoint_table.PROCESS_CALLBACK_REGISTRATIONS.get(path or "")
         if position is not None and len(node.args) > position:
             self._process_callback(node.args[position], path, scope)
@@ -497,6 +502,8 @@ class _FileGraph:
                 self._record(scope, f"R:{readers.OTEL}:the current span (`{method}` without `context=`)", line)
                 return
             receiver = self._reference(func.value, scope)
+            if method in _VARIABLE_METHODS and receiver is not None and receiver.startswith("S:"):
+                receiver = self._class_variable(receiver, scope)
             if method in _VARIABLE_METHODS and receiver is not None and not receiver.startswith("U:"):
                 self._record(scope, f"{_VARIABLE_METHODS[method]}:{receiver}", line)
             if method in readers.LOG_METHODS and self._is_logger(func.value, receiver):
@@ -544,6 +551,26 @@ class _FileGraph:
             frame = _class_frame(scope)
             if frame is not None:
                 self.process_callbacks.append((f"{frame.qualname}.{reference[2:]}", registration))
+
+    def _initializer_copies(self, pool: ast.Call, scope: _Scope) -> bool:
+        """`ThreadPoolExecutor(initializer=set_context, initargs=(copy_context(),))`, or
+        `initargs=(parent,)` with `parent = copy_context()`: each worker starts in a copy
+        of the context the pool was made in."""
+        keywords = {keyword.arg: keyword.value for keyword in pool.keywords}
+        if "initializer" not in keywords or "initargs" not in keywords:
+            return False
+        for node in ast.walk(keywords["initargs"]):
+            reference = self._reference(node.func, scope) if isinstance(node, ast.Call) else self._reference(node, scope)
+            if reference == f"P:{_COPY_CONTEXT}" or reference == f"P:{_COPY_CONTEXT}()":
+                return True
+        return False
+
+    def _class_variable(self, reference: str, scope: _Scope) -> str:
+        """`L:Class.var` for `cls.var`/`self.var` when the class body makes `var` a
+        ContextVar (`_current = ContextVar(...)`); the reference as it was otherwise."""
+        frame = _class_frame(scope)
+        name = f"{frame.qualname}.{reference[2:]}" if frame is not None else None
+        return f"L:{name}" if name in self.context_vars else reference
 
     def _arguments(self, node: ast.Call, scope: _Scope) -> None:
         """What a call to a possible project function hands over that it may run: for the

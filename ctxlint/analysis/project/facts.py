@@ -7,7 +7,7 @@ import json
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from typing import Any, Optional
 
-from ctxlint.analysis.project.summaries import ContextFlow
+from ctxlint.analysis.project.summaries import ContextFlow, program_of
 from ctxlint.semantics import boundaries as bnd
 from ctxlint.semantics import instrumentation as inst
 
@@ -107,6 +107,10 @@ class ProjectFacts:
     # What project functions need from the context, and the call graphs of the modules
     # the hops reach (to resolve a hop's work to a project function).
     flow: ContextFlow = field(default_factory=ContextFlow, compare=False, repr=False)
+    # The directories below the root with a packaging file of their own (`pyproject.toml`,
+    # `setup.py`): the distributions of a monorepo, each its own program; "" among them
+    # when the root is a distribution too.
+    distributions: tuple[str, ...] = ()
     used_libraries: tuple[str, ...] = ()  # informational (--verbose); rules never read it
 
     @property
@@ -123,16 +127,25 @@ class ProjectFacts:
             self.context_vars or self.opentelemetry or self.tracing_setup or self.sentry_threading or self.flow.logging
         )
 
-    def instrumentation(self, library: str) -> Optional[Instrumentation]:
-        """How `library` (an entry-point name) is instrumented for the whole process, if it is."""
+    def instrumentation(self, library: str, program: Optional[str] = None) -> Optional[Instrumentation]:
+        """How `library` (an entry-point name) is instrumented for the whole process, if it
+        is; with `program` (see `program_of`), for the process that runs that program."""
         if not library or library == inst.NO_INSTRUMENTATION:
             return None
         for record in self.instrumented.get(library, ()):
-            if record.is_global:
+            if record.is_global and (program is None or record.kind != "global" or self._runs_in(record, program)):
                 return record
         if self.auto_instrumentation and library not in self.disabled and "*" not in self.disabled:
             return Instrumentation(library, self.auto_instrumentation, kind="auto")
         return None
+
+    def _runs_in(self, record: Instrumentation, program: str) -> bool:
+        """Whether code set up at `record` runs in `program`'s process: it is in that
+        distribution or one enclosing it (the root's, when the root is a distribution)."""
+        setup = program_of(record.where.rpartition(":")[0], self.distributions)
+        if setup == "":
+            return program == "" or "" in self.distributions
+        return program == setup or program.startswith(setup + "/")
 
     def object_instrumentations(self, library: str) -> list[Instrumentation]:
         """Per-object instrumentation of `library` (`instrument_app(app)`, `OpenTelemetryMiddleware(app)`)."""

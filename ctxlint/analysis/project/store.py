@@ -33,6 +33,7 @@ from ctxlint.analysis.project.summaries import (
     ModuleIndex,
     Summaries,
     module_name,
+    program_of,
 )
 from ctxlint.analysis.project.variables import VariableScopes
 from ctxlint.build import build_fingerprint
@@ -52,7 +53,7 @@ if TYPE_CHECKING:
     from ctxlint.settings import Settings
 
 
-FACTS_VERSION = 8
+FACTS_VERSION = 9
 
 # A file whose mtime is this close to "now" may still change within the same timestamp
 # tick; its stat signature is not trusted on the next run (git's "racy clean" problem).
@@ -206,12 +207,18 @@ def _compute_facts(settings: Settings, cache_dir: Optional[Path], jobs: int) -> 
         ((relative, FileFacts(**entry[2])) for relative, entry in sorted(entries.items())),
         settings,
     )
+    facts.distributions = tuple(sorted({
+        relative.rpartition("/")[0] for relative in entries if relative.rpartition("/")[2] in _PACKAGING_FILES
+    }))
     facts.flow, parsed = _context_flow(root, entries, facts)
     if cache_file is not None and (changed or parsed or set(entries) != set(cached)):
         _write_json(cache_file, entries)
     _MEMO[(str(root), settings.fingerprint())] = facts
     return facts
 
+
+# A directory holding one is a distribution of its own (a monorepo's package).
+_PACKAGING_FILES = ("pyproject.toml", "setup.py")
 
 # Fewer files to extract than this are read in this process: a pool costs more to start.
 _MIN_PARALLEL_FILES = 64
@@ -280,11 +287,13 @@ def _context_flow(root: Path, entries: dict[str, list], facts: ProjectFacts) -> 
         modules[name] = ModuleGraph(name, relative, data["graph"])
         return modules[name]
 
-    def instrumented(library: str) -> Optional[str]:
-        record = facts.instrumentation(library)
+    def instrumented(library: str, program: Optional[str] = None) -> Optional[str]:
+        record = facts.instrumentation(library, program)
         return None if record is None else record.describe()
 
-    summaries = Summaries(index, load, instrumented)
+    summaries = Summaries(
+        index, load, lambda library, path: instrumented(library, program_of(path, facts.distributions))
+    )
     records = []
     for relative in python:
         if entries[relative][2].get("logging_setup"):
@@ -328,12 +337,19 @@ def _context_flow(root: Path, entries: dict[str, list], facts: ProjectFacts) -> 
     needs = {name: need for name, need in sorted(summaries.memo.items()) if need.kind != "free"}
     graphs = {name: module for name, module in sorted(modules.items()) if module is not None}
     libraries = {*bnd.HTTP_SHORTCUTS.values(), *bnd.HTTP_CLIENTS.values(), *readers.INSTRUMENTED_CLIENTS.values()}
-    known = {library: where for library in sorted(libraries) if library and (where := instrumented(library)) is not None}
+    programs = sorted({program_of(relative, facts.distributions) for relative in python})
+    known = {
+        library: {program: where for program in programs if (where := instrumented(library, program)) is not None}
+        for library in sorted(libraries)
+        if library
+    }
+    known = {library: places for library, places in known.items() if places}
     flow = ContextFlow(
         graphs, tuple(python), needs, entry_reached, started, summaries.logging, uncalled,
         summaries.views(loaded), summaries.reached_from_context_setters(loaded), known,
     )
     flow.read = {relative: entries[relative][1] for relative in python}
+    flow.distributions = facts.distributions
     scopes = VariableScopes(
         summaries,
         lambda: [module for module in list(modules.values()) if module is not None],

@@ -120,11 +120,11 @@ class Summaries:
         self,
         index: ModuleIndex,
         load: Callable[[str], Optional[ModuleGraph]],
-        instrumented: Callable[[str], Optional[str]],
+        instrumented: Callable[[str, str], Optional[str]],
     ) -> None:
         self.index = index
         self.load = load
-        self.instrumented = instrumented  # library -> where it is instrumented, or None
+        self.instrumented = instrumented  # (library, a module's path) -> where it is instrumented for it, or None
         self.memo: dict[str, Need] = {}
         self.logging: Optional[tuple[str, str]] = None  # (part, how) once known
         self.logging_variables: tuple[str, ...] = ("",)  # the ContextVars the project's logging reads
@@ -243,6 +243,7 @@ class Summaries:
             # a project decorator's wrapper runs around every call of the function
             _inherit(need, function_id, self._need(wrapper, stack, depth + 1))
         written: set[str] = set()
+        read: set[str] = set()  # ContextVars read before any set of them here
         for reference, line in facts["calls"]:
             where = f"{module.path}:{line}"
             kind, _, text = reference.partition(":")
@@ -251,7 +252,10 @@ class Summaries:
             if kind == "W":
                 written.add(text)
             elif kind == "T":
-                if self.context_var(text, module) is not None:
+                variable = self.context_var(text, module)
+                if variable is not None and variable not in read:
+                    # (set after a read of it: a default made on first use, `get()` then
+                    # `set(new)` when it was empty; the caller's value is what it reads)
                     written.add(readers.CONTEXTVARS)
             if kind == "R":
                 part, _, what = text.partition(":")
@@ -259,6 +263,7 @@ class Summaries:
             elif kind == "V":
                 variable = self.context_var(text, module)
                 if variable is not None:
+                    read.add(variable)
                     use = Use(f"reads ContextVar `{short_name(variable)}`", (function_id,), where)
                     _add(need, readers.CONTEXTVARS, use, variable)
             elif kind == "G":
@@ -296,7 +301,7 @@ class Summaries:
                     if listener is not None:
                         _inherit(need, function_id, self._need(listener, stack, depth + 1))
                     elif kind == "P":
-                        client = instrumented_client(text, self.instrumented)
+                        client = instrumented_client(text, lambda library: self.instrumented(library, module.path))
                         if client is not None:
                             _add(need, readers.OTEL, Use(client, (function_id,), where))
         for part in written:
@@ -600,6 +605,16 @@ def is_program_root(qualname: str, function: dict) -> bool:
     )
 
 
+def program_of(path: str, distributions: tuple[str, ...]) -> str:
+    """The distribution directory a project file belongs to ("" for none but the root)."""
+    directory = path.rpartition("/")[0]
+    while directory:
+        if directory in distributions:
+            return directory
+        directory = directory.rpartition("/")[0]
+    return ""
+
+
 def short_name(variable: str) -> str:
     """`request_id` of `app.context:request_id` (`Class.var` -> `var`)."""
     return variable.rsplit(":", 1)[-1].rsplit(".", 1)[-1]
@@ -636,7 +651,8 @@ class ContextFlow:
     uncalled: frozenset[str] = frozenset()  # in a service: functions handing work over that no project code calls
     views: tuple[str, ...] = ()  # classes deriving from a framework's class-based view or handler
     set_reached: dict[str, str] = field(default_factory=dict)  # function id -> the context setter reaching it
-    instrumented: dict[str, str] = field(default_factory=dict)  # library -> where it is instrumented
+    instrumented: dict[str, dict[str, str]] = field(default_factory=dict)  # library -> program -> where it is instrumented
+    distributions: tuple[str, ...] = ()  # `ProjectFacts.distributions`
     # Modules whose graph comes from the text being linted rather than the file the
     # project pass read (standard input, an editor's buffer, a file outside the pass):
     # their functions' needs are computed when asked.
@@ -663,11 +679,14 @@ class ContextFlow:
     @property
     def resolver(self) -> Summaries:
         if self._resolver is None:
-            resolver = Summaries(ModuleIndex((*self.paths, *(m.path for m in self.modules.values()))), self.modules.get, self.instrumented.get)
+            resolver = Summaries(ModuleIndex((*self.paths, *(m.path for m in self.modules.values()))), self.modules.get, self._instrumented)
             resolver.loaded = self.modules.values
             resolver.logging, resolver._logging_known = self.logging, True
             self._resolver = resolver
         return self._resolver
+
+    def _instrumented(self, library: str, path: str) -> Optional[str]:
+        return self.instrumented.get(library, {}).get(program_of(path, self.distributions))
 
     def with_source(self, relative_path: str, graph: dict) -> "ContextFlow":
         """This flow, with the graph of `relative_path` built from the text being linted."""

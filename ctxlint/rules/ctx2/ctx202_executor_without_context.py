@@ -7,6 +7,7 @@ import libcst as cst
 from ctxlint.analysis.contextcopy import (
     is_context_run,
 )
+from ctxlint.analysis.contextflow import one_of_the_modules_copying_pools
 from ctxlint.analysis.syntax import (
     positional,
     source,
@@ -79,6 +80,8 @@ class ExecutorWithoutContext(ContextCarryingRule):
         if not (isinstance(func, cst.Attribute) and func.attr.value in sem.EXECUTOR_METHODS):
             return
         if self.model.resolve(func.value) != sem.THREAD_POOL + "()":
+            return
+        if one_of_the_modules_copying_pools(func.value, self.context):
             return
         submitted = positional(node, 0)
         if submitted is None or self.covered(submitted.value):

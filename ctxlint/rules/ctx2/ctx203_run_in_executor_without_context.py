@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ctxlint.analysis.contextflow import copying_executor
+from ctxlint.analysis.contextflow import copying_executor, one_of_the_modules_copying_pools
 from ctxlint.analysis.syntax import (
     is_none,
     positional,
@@ -83,7 +83,7 @@ class RunInExecutorWithoutContext(ContextCarryingRule):
                 return
             if copying_executor(executor.value, self.context) is not None:
                 return
-            if self._callers_executor(executor.value):
+            if self._callers_executor(executor.value) or one_of_the_modules_copying_pools(executor.value, self.context):
                 return
         if self.covered(function.value):
             return

@@ -49,7 +49,8 @@ HOW_THE_WORK_IS_JUDGED = """
     a call through a table of project callables (`PARSERS[kind].chunk(...)`) may run any
     of its entries. Such work is reported unless the hop is
     start-up code (module level, `main()` and what it calls, `if __name__ == "__main__":`,
-    start-up hooks, `__init__`/`start`, a test, a service thread) or a library's callback
+    a `typer`/`click` command, an `atexit` or signal handler, start-up hooks,
+    `__init__`/`start`, a test, a service thread) or a library's callback
     for its own events (a Prometheus collector's `collect`, a mitmproxy hook). The caller's
     own callable (also the decorator's `func` a wrapper's thread target calls) is judged by
     what the project hands over where the function is called or decorated (nothing found:
@@ -72,16 +73,20 @@ HOW_THE_WORK_IS_JUDGED = """
     carrier) is trusted. Sentry's ThreadingIntegration (a project calling `sentry_sdk.init`
     with its default integrations) carries Sentry's scope into `Thread` and
     `ThreadPoolExecutor.submit`, `ThreadingInstrumentor` the OpenTelemetry context: work
-    that needs only what they carry is not reported. A service (it registers handlers or
+    that needs only what they carry is not reported. A pool made with
+    `initializer=..., initargs=(copy_context(),)` starts its workers in a copied context;
+    a pool handed to code (a parameter, `self.<attribute>`) is trusted when every pool its
+    module makes is one of those. An instrumentation set up in one distribution of a
+    monorepo (a directory with its own `pyproject.toml` or `setup.py`) traces that
+    distribution's calls only. A service (it registers handlers or
     defines a class-based view) that keeps no context at all (no ContextVar, tracing,
     Sentry or context-aware logging) is told nothing about callables of unknown origin.
 
     Precision (`benchmarks/precision/ctx2.md`): on the 31 library distributions every
-    finding is a true positive; on twelve real services CTX202 has 14 of 15 and CTX203 4
-    of 4, so both are default. CTX201 has 4 of 8 and is preview: threads a command-line
-    tool starts once (skyvern's MCP server) and an optional thread only start-up code
-    switches on are still reported. A service turns it on with `extend-select =
-    ["CTX201"]`.
+    finding is a true positive; on fourteen real services CTX202 has 15 of 16 and CTX203 4
+    of 4, so both are default. CTX201 has 4 of 5 and is preview: an optional thread only
+    start-up code switches on (outside integration tests) is still reported. A service
+    turns it on with `extend-select = ["CTX201"]`.
 """
 
 class ContextCarryingRule(Rule):
