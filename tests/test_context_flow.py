@@ -230,11 +230,16 @@ def test_a_service_that_keeps_no_context_is_not_told_about_its_callers_callables
     project = tmp_path / "dashboard"
     shutil.copytree(TESTDATA / "projects" / "context_flow_contextless_service", project)
     assert run_json(".", cwd=project) == []
-    # the same runner in a library (no handlers): the callable is its callers', reported
+    # a route registered by a function decorator (`@route("/purge")`) makes it a service too
     (project / "dashboard" / "handlers.py").unlink()
+    assert run_json(".", cwd=project) == []
+    # the same runner and thread class in a library (no handlers): the callables are its
+    # callers', reported
+    (project / "dashboard" / "api.py").unlink()
     found = run_json(".", cwd=project)
-    assert [(f["code"], f["line"]) for f in found] == [("CTX203", 10)]
+    assert [(f["code"], Path(f["filename"]).name, f["line"]) for f in found] == [("CTX203", "runner.py", 10), ("CTX206", "workers.py", 4)]
     assert "`func` is your caller's callable" in found[0]["message"]
+    assert "`self.func` is your caller's callable" in found[1]["message"]
 
 
 def test_a_monorepos_distributions_are_separate_programs() -> None:

@@ -38,7 +38,7 @@ CELERY_APPS = frozenset({"celery.Celery()", "celery.app.Celery()", "celery.app.b
 # call graph of such files to know which functions requests reach).
 DECORATED_HANDLER = re.compile(
     rb"^[ \t]*@[\w.]*(?:\.(?:route|get|post|put|patch|delete|websocket|api_route|task|actor)\(|"
-    rb"(?:shared_task|actor|api_view|view_config|task)\b)",
+    rb"(?:shared_task|actor|api_view|view_config|task)\b|route\([ \t]*[rbuf]?[\"']/)",
     re.MULTILINE,
 )
 

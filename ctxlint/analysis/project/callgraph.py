@@ -341,7 +341,7 @@ class _FileGraph:
             found = readers.tracing_decorator(path, method)
             if found is not None:
                 traced = [found[0], found[1], decorator.lineno]
-            entry = entry or _entry_point(path, method, isinstance(decorator, ast.Call))
+            entry = entry or _entry_point(path, method, isinstance(decorator, ast.Call)) or _bare_route(decorator)
             root = root or self._program_root(path, method, isinstance(decorator, ast.Call))
             if readers.LISTENER_REGISTRATIONS.get(path) and isinstance(decorator, ast.Call) and decorator.args:
                 self._listener(decorator.args[0], qualname, scope)
@@ -748,6 +748,17 @@ def _entry_point(path: str, method: Optional[str], called: bool) -> str:
     if method in entrypoint_table.TASK_DECORATOR_METHODS:
         return "task"
     if called and method in entrypoint_table.ROUTE_DECORATOR_METHODS:
+        return "request handler"
+    return ""
+
+
+def _bare_route(decorator: ast.AST) -> str:
+    """`@route("/queues")` (bottle's, rolo's and their re-exports): a route registered by a
+    function decorator rather than an application's method."""
+    if not (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Name) and decorator.func.id == "route"):
+        return ""
+    path = decorator.args[0] if decorator.args else None
+    if isinstance(path, ast.Constant) and isinstance(path.value, str) and path.value.startswith("/"):
         return "request handler"
     return ""
 

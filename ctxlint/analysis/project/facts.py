@@ -120,6 +120,12 @@ class ProjectFacts:
         return bool(self.flow.reached or self.flow.views)
 
     @property
+    def contextless_service(self) -> bool:
+        """A service that keeps no context of its own: it loses nothing by running a
+        callable elsewhere, its callers' included."""
+        return self.is_service and not self.carries_context
+
+    @property
     def carries_context(self) -> bool:
         """The project keeps some context a hop could lose: ContextVars of its own, tracing,
         Sentry, or logging that reads the context."""

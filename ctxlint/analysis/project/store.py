@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from ctxlint.settings import Settings
 
 
-FACTS_VERSION = 9
+FACTS_VERSION = 10
 
 # A file whose mtime is this close to "now" may still change within the same timestamp
 # tick; its stat signature is not trusted on the next run (git's "racy clean" problem).

@@ -133,7 +133,7 @@ class ThreadSubclassWithoutContext(Rule):
         init = flow.function(f"L:{cls}.__init__", module)
         for reference, _line in graph_module.graph["functions"][qualname]["calls"]:
             attribute = reference[2:] if reference.startswith("S:") else None
-            if attribute in given and given[attribute] and init is not None:
+            if attribute in given and given[attribute] and init is not None and not facts.contextless_service:
                 return handed_over(init, given[attribute], f"`self.{attribute}`", SUBCLASS_RUN, self.context)
         return None
 

@@ -83,7 +83,7 @@ HOW_THE_WORK_IS_JUDGED = """
     Sentry or context-aware logging) is told nothing about callables of unknown origin.
 
     Precision (`benchmarks/precision/ctx2.md`): on the 31 library distributions every
-    finding is a true positive; on fourteen real services CTX202 has 15 of 16 and CTX203 4
+    finding is a true positive; on seventeen real services CTX202 has 15 of 16 and CTX203 4
     of 4, so both are default. CTX201 has 4 of 5 and is preview: an optional thread only
     start-up code switches on (outside integration tests) is still reported. A service
     turns it on with `extend-select = ["CTX201"]`.
@@ -103,9 +103,7 @@ class ContextCarryingRule(Rule):
         if hands_over_context(hop, self.model) is not None:
             return None
         work = hop_work(self._coroutine_run(hop, work_node) or work_node, context)
-        # A service that keeps no context of its own (no ContextVar, tracing, Sentry or
-        # context-aware logging) loses nothing by running a callable elsewhere.
-        contextless = context.facts.is_service and not context.facts.carries_context
+        contextless = context.facts.contextless_service
         if work.caller_parameter is not None:
             reason = None if contextless else caller_supplied(work, kind, context)
             return Verdict(reason) if reason is not None else None
