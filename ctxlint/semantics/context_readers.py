@@ -184,11 +184,10 @@ LOGGING_HOOK_BASES: dict[str, str] = {
 LOG_RECORD_FACTORY = "logging.setLogRecordFactory"
 # What a file must contain to set up context-aware logging: structlog's merge, a record
 # factory, or a class deriving from a logging Filter, Formatter, LoggerAdapter or Handler.
-LOGGING_SETUP_WORDS = (b"merge_", b"setLogRecordFactory", b"Filter", b"Formatter", b"Adapter", b"Handler")
-LOGGING_SETUP = re.compile(
-    rb"merge_contextvars|merge_threadlocal|setLogRecordFactory"
-    rb"|^[ \t]*class[ \t]+\w+[ \t]*\([^)]*(?:Filter|Formatter|LoggerAdapter|Handler)\b",
-    re.MULTILINE,
+LOGGING_SETUP_CALLS = (b"merge_contextvars", b"merge_threadlocal", b"setLogRecordFactory")
+LOGGING_SETUP_WORDS = (b"Filter", b"Formatter", b"Adapter", b"Handler")
+LOGGING_SETUP_CLASS = re.compile(
+    rb"^[ \t]*class[ \t]+\w+[ \t]*\([^)]*(?:Filter|Formatter|LoggerAdapter|Handler)\b", re.MULTILINE
 )
 LOGGING_INSTRUMENTATION = "logging"  # the OpenTelemetry entry-point name: log correlation
 

@@ -203,13 +203,12 @@ CLI_COMMAND_DECORATOR_METHODS = frozenset({"command", "group", "callback"})
 PROCESS_CALLBACK_REGISTRATIONS = {"atexit.register": 0, "signal.signal": 1}
 PROGRAM_ROOT_WORDS = (
     b"def main", b"lifespan", b"startup", b"create_app", b"def setup_", b"init_app", b"bootstrap", b"__main__",
-    b".command(", b".group(", b".callback(", b"atexit.register", b"signal.signal(",
+    b".command(", b".group(", b".callback(",
 )
 PROGRAM_ROOT_LINE = re.compile(
     rb"^[ \t]*(?:async[ \t]+)?def[ \t]+(?:main|lifespan|startup|on_startup|create_app|setup_\w+|init_app|bootstrap)[ \t]*\("
     rb"|^if[ \t]+__name__[ \t]*=="
-    rb"|^[ \t]*@[\w.]+\.(?:command|group|callback)\("
-    rb"|\batexit\.register\b|\bsignal\.signal\(",
+    rb"|^[ \t]*@[\w.]+\.(?:command|group|callback)\(",
     re.MULTILINE,
 )
 

@@ -315,7 +315,12 @@ def is_wrapper_name(name: str) -> bool:
 
 _IMPORT_RE = re.compile(rb"^[ \t]*(?:from[ \t]+([\w.]+)[ \t]+import\b|import[ \t]+([\w., \t]+))", re.MULTILINE)
 
+_USED_ROOTS = tuple(sorted({prefix.split(".")[0].encode() for prefix, _token, _library in inst.USED_LIBRARIES}))
+
+
 def used_libraries(source: bytes) -> list[str]:
+    if not any(root in source for root in _USED_ROOTS):
+        return []  # (most files: the import lines need no reading)
     modules: set[str] = set()
     for match in _IMPORT_RE.finditer(source):
         if match.group(1):

@@ -80,15 +80,30 @@ def extract_python_facts(source: bytes) -> FileFacts:
     return _python_facts(source)[0]
 
 
+def _line_matches(source: bytes, word: bytes, pattern: re.Pattern) -> bool:
+    """`pattern.search(source)`, for a pattern whose matches start a line with `word` after
+    blanks, tried at those lines only (a search tries every position of the text)."""
+    index = source.find(word)
+    while index != -1:
+        start = source.rfind(b"\n", 0, index) + 1
+        if not source[start:index].strip(b" \t") and pattern.match(source, start):
+            return True
+        index = source.find(word, index + 1)
+    return False
+
+
 def _python_facts(source: bytes) -> tuple[FileFacts, Optional[ast.Module]]:
     """A file's facts, and its `ast` tree when they needed one."""
     facts = FileFacts(used=used_libraries(source))
     facts.hops = any(token in source for token in hops.HOP_TOKENS)
     # (cheap word tests first: the regular expressions run on few files)
-    facts.logging_setup = any(t in source for t in readers.LOGGING_SETUP_WORDS) and bool(readers.LOGGING_SETUP.search(source))
-    facts.entry_points = (b"@" in source and bool(entrypoints_table.DECORATED_HANDLER.search(source))) or (
-        b"class" in source and bool(entrypoints_table.VIEW_CLASS.search(source))
+    facts.logging_setup = any(t in source for t in readers.LOGGING_SETUP_CALLS) or (
+        any(t in source for t in readers.LOGGING_SETUP_WORDS) and _line_matches(source, b"class", readers.LOGGING_SETUP_CLASS)
     )
+    facts.entry_points = _line_matches(source, b"@", entrypoints_table.DECORATED_HANDLER) or _line_matches(
+        source, b"class", entrypoints_table.VIEW_CLASS
+    )
+    # (an `atexit` or signal handler is a root where its module is read for another reason)
     facts.program_roots = any(t in source for t in entrypoints_table.PROGRAM_ROOT_WORDS) and bool(
         entrypoints_table.PROGRAM_ROOT_LINE.search(source)
     )

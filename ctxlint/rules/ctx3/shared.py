@@ -82,7 +82,12 @@ class BoundaryRule(Rule):
         """The file imports (so far) another vendor's APM agent, which instruments clients
         and servers itself."""
         imported = self.model.module_scope.memo.get("imported_modules", ())
-        return any(module.lstrip(".").split(".")[0] in VENDOR_AGENTS for module in imported if module)
+        memo = self.context.memo
+        known = memo.get(MEMO_KEY + ".vendor")
+        if known is None or known[0] != len(imported):  # (the imports seen so far only grow)
+            found = any(module.lstrip(".").split(".")[0] in VENDOR_AGENTS for module in imported if module)
+            known = memo[MEMO_KEY + ".vendor"] = (len(imported), found)
+        return known[1]
 
     def instrumented(self, libraries: Iterable[str]) -> Optional[Instrumentation]:
         for library in libraries:

@@ -252,8 +252,21 @@ class SwallowedCancellation(Rule):
         roots = self.context.memo.setdefault("ctx402_task_roots", {})
         key = id(function.node)
         if key not in roots:
-            roots[key] = _only_spawned(function, self.model.module_scope.node, self._parents())
+            roots[key] = _only_spawned(function, self._named(), self._parents())
         return roots[key]
+
+    def _named(self) -> dict[tuple[bool, str], list[cst.CSTNode]]:
+        """The module's `Name`s as (False, name) and `Attribute`s as (True, attribute): one
+        walk for every coroutine whose references are looked at."""
+        named = self.context.memo.get("ctx402_named")
+        if named is None:
+            named = self.context.memo["ctx402_named"] = {}
+            for node in iter_descendants(self.model.module_scope.node):
+                if isinstance(node, cst.Name):
+                    named.setdefault((False, node.value), []).append(node)
+                elif isinstance(node, cst.Attribute):
+                    named.setdefault((True, node.attr.value), []).append(node)
+        return named
 
     def _parents(self) -> dict[int, cst.CSTNode]:
         parents = self.context.memo.get("ctx402_parents")
@@ -531,7 +544,7 @@ def _is_generator(function: cst.CSTNode) -> bool:
     body = function.body if isinstance(function, cst.FunctionDef) else function
     return any(isinstance(node, cst.Yield) for node in own_descendants(body))
 
-def _only_spawned(function: Scope, module: cst.Module, parents: dict[int, cst.CSTNode]) -> bool:
+def _only_spawned(function: Scope, named: dict[tuple[bool, str], list[cst.CSTNode]], parents: dict[int, cst.CSTNode]) -> bool:
     """Whether this module runs `function` only as a task of its own: every reference hands
     the coroutine to a call (`create_task(f())`, `ensure_future(self.f())`) or the function
     to a task spawner (`tg.start_soon(f)`), none awaits it directly or under a deadline."""
@@ -541,15 +554,13 @@ def _only_spawned(function: Scope, module: cst.Module, parents: dict[int, cst.CS
     name = function.name
     owner = function.parent.node if function.parent is not None and function.parent.kind == "class" else None
     references = 0
-    for current in iter_descendants(module):
+    for current in named.get((owner is not None, name), ()):
         if owner is not None:
-            if not (isinstance(current, cst.Attribute) and current.attr.value == name):
-                continue
             receiver = current.value
             if isinstance(receiver, cst.Name) and receiver.value in ("self", "cls"):
                 if _enclosing_class(current, parents) is not owner:
                     continue  # another class's own attribute of the same name
-        elif not (isinstance(current, cst.Name) and current.value == name and _is_load(current, parents)):
+        elif not _is_load(current, parents):
             continue
         if not _hands_to_a_task(current, parents):
             return False
