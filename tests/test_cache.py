@@ -136,3 +136,41 @@ def test_a_derived_settings_object_has_its_own_fingerprint() -> None:
     assert derived.fingerprint() != before
     assert replace(base, root="/elsewhere").fingerprint() == before  # the root is not a finding input
     assert base.fingerprint() == before
+
+
+POOL = textwrap.dedent(
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from helpers import render
+
+    pool = ThreadPoolExecutor()
+
+
+    def handle(order):
+        return pool.submit(render, order)
+    """
+).lstrip()
+FREE_HELPER = "def render(order):\n    return str(order)\n"
+READING_HELPER = textwrap.dedent(
+    """
+    from contextvars import ContextVar
+
+    request_id = ContextVar("request_id", default=None)
+
+
+    def render(order):
+        return f"{request_id.get()}: {order}"
+    """
+).lstrip()
+
+
+def test_a_callee_that_starts_reading_the_context_is_seen_by_its_callers_hop(project: Path) -> None:
+    # the context flow is cached with the facts: an edit elsewhere must reach the hop
+    (project / "orders.py").write_text(POOL, encoding="utf-8")
+    (project / "helpers.py").write_text(FREE_HELPER, encoding="utf-8")
+    assert lint(project)[0] == ["worker.py:5 CTX201"]
+    edit(project / "helpers.py", READING_HELPER)
+    assert lint(project)[0] == ["orders.py:9 CTX202", "worker.py:5 CTX201"]
+    edit(project / "helpers.py", FREE_HELPER)
+    assert lint(project)[0] == ["worker.py:5 CTX201"]

@@ -11,6 +11,7 @@ import ast
 import hashlib
 import json
 import os
+import pickle
 import re
 import sys
 import time
@@ -225,7 +226,14 @@ def _compute_facts(settings: Settings, cache_dir: Optional[Path], jobs: int) -> 
     facts.distributions = tuple(sorted({
         relative.rpartition("/")[0] for relative in entries if relative.rpartition("/")[2] in _PACKAGING_FILES
     }))
-    facts.flow, parsed = _context_flow(root, entries, facts)
+    key = _flow_key(settings, entries)
+    flow = _cached_flow(cache_file, key) if cache_file is not None else None
+    parsed = False
+    if flow is None:
+        flow, parsed = _context_flow(root, entries, facts)
+        if cache_file is not None:
+            _write_flow(cache_file, key, flow)
+    facts.flow = flow
     if cache_file is not None and (changed or parsed or set(entries) != set(cached)):
         _write_json(cache_file, entries)
     _MEMO[(str(root), settings.fingerprint())] = facts
@@ -573,6 +581,38 @@ def cached_facts(settings: Settings, cache_dir: Optional[Path], jobs: int = 1) -
     key = (str(Path(settings.root)), settings.fingerprint())
     facts = _MEMO.get(key)
     return facts if facts is not None else compute_facts(settings, cache_dir, jobs)
+
+def _flow_key(settings: Settings, entries: dict[str, list]) -> str:
+    """What the context flow is computed from: the settings and every file's content."""
+    digest = hashlib.sha256(settings.fingerprint().encode())
+    for relative in sorted(entries):
+        digest.update(f"\0{relative}\0{entries[relative][1]}".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+def _cached_flow(cache_file: Path, key: str) -> Optional[ContextFlow]:
+    """The context flow a run computed from the same files and settings (the call graph's
+    summaries and reachability cost more than reading them back)."""
+    try:
+        stored_key, flow = pickle.loads(cache_file.with_suffix(".flow").read_bytes())
+    except Exception:  # absent, unreadable, or written by another build: computed again
+        return None
+    return flow if stored_key == key and isinstance(flow, ContextFlow) else None
+
+
+def _write_flow(cache_file: Path, key: str, flow: ContextFlow) -> None:
+    try:
+        data = pickle.dumps((key, flow), protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:
+        return
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        temporary = cache_file.with_suffix(f".{os.getpid()}.flowtmp")
+        temporary.write_bytes(data)
+        os.replace(temporary, cache_file.with_suffix(".flow"))
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+
 
 def _write_json(path: Path, data: object) -> None:
     try:
