@@ -26,8 +26,11 @@ A call is recorded by what its callee is, as far as this file can tell:
 A function's facts also say whether it is a coroutine function (`async`), whether it
 `yields` (a generator hands control to its consumer between its statements), and the
 `methods` it calls on objects of unknown type (`store.add_watch(...)`: any project method
-of that name may be the callee). A module's `module_sets` are the `T:` writes its own
-top-level code makes (at import: for the whole process).
+of that name may be the callee), and its `root`, when it runs once for the whole process
+(a command-line command, an `atexit` or signal handler). A module's `module_sets` are the
+`T:` writes its own top-level code makes (at import: for the whole process), and its
+`pools` say, for each `ThreadPoolExecutor(...)` it makes, whether the initializer is handed
+a copied context.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ import sys
 from collections import deque
 from typing import Iterator, Optional, Union
 
-from ctxlint.semantics import canonical
+from ctxlint.semantics import canonical, concurrency
 from ctxlint.semantics import context_readers as readers
 from ctxlint.semantics import entrypoints as entrypoint_table
 
@@ -47,8 +50,7 @@ _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 OWN_PARAMETER = "U:the parameter "  # how a function's own parameter is recorded (`U:the parameter `f``)
 _TABLE = "K:"
 _ENTRY = "E:"
-_COPY_CONTEXT = "contextvars.copy_context"
-_THREAD_POOL = "concurrent.futures.ThreadPoolExecutor"
+_COPY_CONTEXT = concurrency.COPY_CONTEXT
 MAIN_BLOCK = "<main>"
 _DEEP_RECURSION = 20_000  # walks code nested as deep as CPython's parser accepts
 _BLANKED_STATEMENTS = 20  # newer-syntax statements blanked out before giving up
@@ -444,7 +446,7 @@ class _FileGraph:
         if reference is None and isinstance(func, ast.Attribute) and scope.facts.get("calls") is not None:
             scope.facts.setdefault("methods", set()).add(func.attr)  # of an object of unknown type
         path = canonical(reference[2:]) if reference is not None and reference.startswith("P:") else None
-        if path == _THREAD_POOL:
+        if path == concurrency.THREAD_POOL:
             self.pools.append(self._initializer_copies(node, scope))
         position = entrypoint_table.PROCESS_CALLBACK_REGISTRATIONS.get(path or "")
         if position is not None and len(node.args) > position:

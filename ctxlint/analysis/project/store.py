@@ -361,12 +361,11 @@ def _context_flow(root: Path, entries: dict[str, list], facts: ProjectFacts) -> 
     graphs = {name: module for name, module in sorted(modules.items()) if module is not None}
     libraries = {*bnd.HTTP_SHORTCUTS.values(), *bnd.HTTP_CLIENTS.values(), *readers.INSTRUMENTED_CLIENTS.values()}
     programs = sorted({program_of(relative, facts.distributions) for relative in python})
-    known = {
-        library: {program: where for program in programs if (where := instrumented(library, program)) is not None}
-        for library in sorted(libraries)
-        if library
-    }
-    known = {library: places for library, places in known.items() if places}
+    known: dict[str, dict[str, str]] = {}  # library -> program -> where it is instrumented
+    for library in sorted(filter(None, libraries)):
+        places = {program: where for program in programs if (where := instrumented(library, program)) is not None}
+        if places:
+            known[library] = places
     flow = ContextFlow(
         graphs, tuple(python), needs, entry_reached, started, summaries.logging, uncalled,
         summaries.views(loaded), summaries.reached_from_context_setters(loaded), known,
