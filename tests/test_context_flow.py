@@ -252,3 +252,15 @@ def test_a_monorepos_distributions_are_separate_programs() -> None:
     # deployment script outside the SDK's distribution; pools handed to code in a module
     # whose every pool starts its workers in a copied context
     assert sorted(messages) == [("submit.py", 17)]
+
+
+def test_work_is_found_through_re_exports_local_instances_and_socketio_events() -> None:
+    messages = findings_of("context_flow_reach")
+    # `from board.jobs import Runner`: the class the package re-exports from `.runner`,
+    # whose `run` a subclass inherits; the instance is a local used inside a subscript
+    # assignment's target
+    assert "`move.run` reads ContextVar `board_id` (via `Runner.run` → `audit` → `current_board`)" in messages[16]
+    assert "`audit` reads ContextVar `board_id` (via `audit` → `current_board`)" in messages[17]
+    # a Flask-SocketIO event runs in the request context of the client's connection
+    assert "`work` reads flask-babel's locale (the request context)" in messages[25]
+    assert sorted(messages) == [16, 17, 25]

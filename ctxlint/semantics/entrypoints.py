@@ -37,7 +37,7 @@ CELERY_APPS = frozenset({"celery.Celery()", "celery.app.Celery()", "celery.app.b
 # A decorator line registering a handler, in a file's bytes (the project pass reads the
 # call graph of such files to know which functions requests reach).
 DECORATED_HANDLER = re.compile(
-    rb"^[ \t]*@[\w.]*(?:\.(?:route|get|post|put|patch|delete|websocket|api_route|task|actor)\(|"
+    rb"^[ \t]*@[\w.]*(?:\.(?:route|get|post|put|patch|delete|websocket|api_route|task|actor|on)\(|\.event\b|"
     rb"(?:shared_task|actor|api_view|view_config|task)\b|route\([ \t]*[rbuf]?[\"']/)",
     re.MULTILINE,
 )
@@ -52,6 +52,9 @@ ENTRY_POINT_DECORATORS: dict[str, str] = {
     "rest_framework.decorators.action": "DRF view action",
     "functions_framework.http": "Cloud Functions handler",
     "functions_framework.cloud_event": "Cloud Functions handler",
+    # runs each event in the request context of the client's connection (`request.sid`)
+    "flask_socketio.SocketIO().on": "Flask-SocketIO event handler",
+    "flask_socketio.SocketIO().event": "Flask-SocketIO event handler",
     **{
         f"{module}.{verb}": "Litestar handler"
         for module in ("litestar", "litestar.handlers")

@@ -30,7 +30,8 @@ of that name may be the callee), and its `root`, when it runs once for the whole
 (a command-line command, an `atexit` or signal handler). A module's `module_sets` are the
 `T:` writes its own top-level code makes (at import: for the whole process), and its
 `pools` say, for each `ThreadPoolExecutor(...)` it makes, whether the initializer is handed
-a copied context.
+a copied context, and its `imports` map the names its top-level `from ... import` binds to
+their paths (what a package re-exports: `from .jobs import run`).
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ _DEEP_RECURSION = 20_000  # walks code nested as deep as CPython's parser accept
 _BLANKED_STATEMENTS = 20  # newer-syntax statements blanked out before giving up
 EMPTY_GRAPH: dict = {
     "functions": {}, "classes": {}, "context_vars": [], "instances": {}, "logging": [], "arguments": [],
-    "listeners": [], "module_sets": [], "pools": [],
+    "listeners": [], "module_sets": [], "pools": [], "imports": {},
 }
 # Nodes that hold statements: statements, `except` clauses, `match` cases.
 _BLOCKS = (ast.stmt, ast.excepthandler, ast.match_case) if hasattr(ast, "match_case") else (ast.stmt, ast.excepthandler)
@@ -167,6 +168,7 @@ class _FileGraph:
         self.module_sets: list[str] = []  # `T:` writes of the module's top-level code
         self.process_callbacks: list[tuple[str, str]] = []  # (qualname, what): run at exit, on a signal
         self.pools: list[bool] = []  # per `ThreadPoolExecutor(...)` made here: its initializer gets a copied context
+        self.imports: dict[str, str] = {}  # name -> dotted path, of the module's top-level `from ... import`
         self.guarded = 0  # inside a `try` whose handler catches RuntimeError (Flask outside a request)
 
     # ------------------------------------------------------------------ the walk
@@ -181,11 +183,7 @@ class _FileGraph:
                         top = alias.name.split(".")[0]
                         self.aliases[top] = top
             elif isinstance(node, ast.ImportFrom):
-                module = "." * node.level + (node.module or "")
-                for alias in node.names:
-                    if alias.name != "*":
-                        path = f"{module}.{alias.name}" if module and not module.endswith(".") else module + alias.name
-                        self.aliases[alias.asname or alias.name] = canonical(path)
+                self.aliases.update(_imported(node))
         # Names whose loads are looked at (Flask's context locals, structlog's merge): the
         # rest of the loads are skipped without resolving them.
         self.context_heads = {
@@ -196,6 +194,9 @@ class _FileGraph:
             if isinstance(statement, (*_FUNCTIONS, ast.ClassDef)):
                 self.defined.add(statement.name)
         for statement in _module_statements(self.tree.body):
+            if isinstance(statement, ast.ImportFrom):
+                # what the module re-exports (a package's `from .jobs import run`)
+                self.imports.update((name, path) for name, path in _imported(statement).items() if name not in self.defined)
             if isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None:
                 targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
                 reference = self._reference(statement.value, None)
@@ -224,6 +225,7 @@ class _FileGraph:
             "listeners": self.listeners,
             "module_sets": self.module_sets,
             "pools": self.pools,
+            "imports": self.imports,
         }
 
     def _body(self, statements: list, scope: _Scope) -> None:
@@ -805,6 +807,16 @@ def _every_statement(body: list) -> Iterator[ast.AST]:
                 pending.extend(child for child in value if isinstance(child, _BLOCKS))
 
 
+def _imported(node: ast.ImportFrom) -> dict[str, str]:
+    """The names a `from ... import` binds, each with its dotted path (`.jobs.run`)."""
+    module = "." * node.level + (node.module or "")
+    return {
+        alias.asname or alias.name: canonical(f"{module}.{alias.name}" if module and not module.endswith(".") else module + alias.name)
+        for alias in node.names
+        if alias.name != "*"
+    }
+
+
 def _module_statements(body: list) -> list:
     """Module statements, looking inside `if`/`try` blocks (guarded definitions)."""
     found = []
@@ -829,7 +841,14 @@ def _table(kind: str, entries: list, every: bool = False) -> Optional[str]:
 
 
 def _names(target: ast.AST) -> list[str]:
-    return [node.id for node in ast.walk(target) if isinstance(node, ast.Name)]
+    """The names an assignment target binds (`d[key] = ...` and `obj.x = ...` bind none)."""
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, ast.Starred):
+        return _names(target.value)
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [name for element in target.elts for name in _names(element)]
+    return []
 
 
 def _has_parent_argument(call: ast.Call) -> bool:

@@ -144,12 +144,24 @@ class Summaries:
         if kind == "L":
             return self._member(module, text)
         if kind == "P":
-            split = self.index.split(text, module.name, module.path.endswith("__init__.py"))
-            if split is None:
-                return None
-            target = self.load(split[0])
-            return self._member(target, split[1]) if target is not None and split[1] else None
+            found = self._imported(module, text)
+            return self._member(*found) if found is not None and found[1] else None
         return None
+
+    def _imported(self, module: ModuleGraph, path: str, depth: int = 0) -> Optional[tuple[ModuleGraph, str]]:
+        """The project module a dotted path used in `module` names, and the member of it
+        (`""` for the module itself), through the re-exports of packages on the way."""
+        split = self.index.split(path, module.name, module.path.endswith("__init__.py"))
+        if split is None:
+            return None
+        target = self.load(split[0])
+        if target is None:
+            return None
+        head, _, rest = split[1].partition(".")
+        reexported = target.graph.get("imports", {}).get(head)
+        if reexported is not None and depth < 3:
+            return self._imported(target, reexported + (f".{rest}" if rest else ""), depth + 1)
+        return target, split[1]
 
     def _member(self, module: ModuleGraph, member: str, depth: int = 0) -> Optional[str]:
         graph = module.graph
@@ -188,11 +200,9 @@ class Summaries:
         if kind == "L" and text in module.graph["classes"]:
             return module, text
         if kind == "P":
-            split = self.index.split(text, module.name, module.path.endswith("__init__.py"))
-            if split is not None:
-                target = self.load(split[0])
-                if target is not None and split[1] in target.graph["classes"]:
-                    return target, split[1]
+            found = self._imported(module, text)
+            if found is not None and found[1] in found[0].graph["classes"]:
+                return found
         return None
 
     def callable_attribute(self, module: ModuleGraph, cls: str, name: str, depth: int = 0) -> bool:

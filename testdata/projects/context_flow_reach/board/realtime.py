@@ -1,0 +1,27 @@
+import threading
+
+from flask import Flask
+from flask_babel import gettext
+from flask_socketio import SocketIO
+
+from board.moves import move_all
+
+
+def _toast(count: int) -> str:
+    return gettext("%(count)d cards moved", count=count)
+
+
+def init_socketio(app: Flask) -> SocketIO:
+    socketio = SocketIO(app)
+
+    # Flask-SocketIO runs each event in the request context of the client's connection:
+    # a thread started here has neither it nor flask-babel's locale
+    @socketio.on("move")
+    def on_move(data):
+        def work():
+            move_all(data["batches"])
+            return _toast(len(data["batches"]))
+
+        threading.Thread(target=work, daemon=True).start()  # error: CTX201
+
+    return socketio
