@@ -254,7 +254,7 @@ def test_a_monorepos_distributions_are_separate_programs() -> None:
     assert sorted(messages) == [("submit.py", 17)]
 
 
-def test_work_is_found_through_re_exports_local_instances_and_socketio_events() -> None:
+def test_work_is_found_through_re_exports_local_instances_methods_by_name_and_socketio_events() -> None:
     messages = findings_of("context_flow_reach")
     # `from board.jobs import Runner`: the class the package re-exports from `.runner`,
     # whose `run` a subclass inherits; the instance is a local used inside a subscript
@@ -262,5 +262,8 @@ def test_work_is_found_through_re_exports_local_instances_and_socketio_events() 
     assert "`move.run` reads ContextVar `board_id` (via `Runner.run` → `audit` → `current_board`)" in messages[16]
     assert "`audit` reads ContextVar `board_id` (via `audit` → `current_board`)" in messages[17]
     # a Flask-SocketIO event runs in the request context of the client's connection
-    assert "`work` reads flask-babel's locale (the request context)" in messages[25]
-    assert sorted(messages) == [16, 17, 25]
+    assert "`work` reads flask-babel's locale (the request context)" in messages[27]
+    # `self.store.add_card(...)` on a store of unknown type: `add_card` is one class's and
+    # its subclass's; `save`, `put_nowait` and a name of two unrelated classes are not followed
+    assert "`add_all` reads ContextVar `board_id` (via `add_all` → `BoardStore.add_card` → `current_board`)" in messages[26]
+    assert sorted(messages) == [16, 17, 26, 27]

@@ -33,6 +33,7 @@ from ctxlint.analysis.project.summaries import (
     ModuleGraph,
     ModuleIndex,
     Summaries,
+    is_distinctive_method,
     module_name,
     program_of,
 )
@@ -54,7 +55,7 @@ if TYPE_CHECKING:
     from ctxlint.settings import Settings
 
 
-FACTS_VERSION = 11
+FACTS_VERSION = 12
 
 # A file whose mtime is this close to "now" may still change within the same timestamp
 # tick; its stat signature is not trusted on the next run (git's "racy clean" problem).
@@ -330,16 +331,17 @@ def _context_flow(root: Path, entries: dict[str, list], facts: ProjectFacts) -> 
         load(module_name(relative))
     # What the rules will ask about: every callable handed on (a hop's work is always an
     # argument of the hop, or called by a lambda that is) and the `run` of every class.
+    works: list[str] = []
     for module in [m for m in list(modules.values()) if m is not None]:
         for qualname, function in module.graph["functions"].items():
             cls = summaries.owner_class(module, qualname)
             if (cls is not None and qualname.endswith(".run")) or function.get("decorated"):
-                summaries.need(f"{module.name}.{qualname}")  # a thread's `run`; a decorator's callable
+                works.append(f"{module.name}.{qualname}")  # a thread's `run`; a decorator's callable
             for reference, _line in function["calls"]:
                 if reference.startswith(("A:L:", "A:P:", "A:S:")):
                     mentioned = summaries.function(reference[2:], module, cls)
                     if mentioned is not None:
-                        summaries.need(mentioned)
+                        works.append(mentioned)
         for callee, arguments, keywords, _line, caller in module.graph.get("arguments", ()):
             for argument in (*arguments, *keywords.values()):
                 for reference in (argument[2:].split(";") if argument and argument.startswith("Λ:") else [argument]):
@@ -347,7 +349,10 @@ def _context_flow(root: Path, entries: dict[str, list], facts: ProjectFacts) -> 
                         owner = module.graph["functions"].get(caller, {})
                         mentioned = summaries.function(reference, module, caller.rsplit(".", 1)[0] if owner.get("method") else None)
                         if mentioned is not None:
-                            summaries.need(mentioned)
+                            works.append(mentioned)
+    summaries.methods = _methods_the_works_call(root, python, summaries, works, load, modules)
+    for work in works:
+        summaries.need(work)
     for relative in python:
         if entries[relative][2].get("entry_points") or entries[relative][2].get("program_roots"):
             load(module_name(relative))
@@ -372,6 +377,7 @@ def _context_flow(root: Path, entries: dict[str, list], facts: ProjectFacts) -> 
     )
     flow.read = {relative: entries[relative][1] for relative in python}
     flow.distributions = facts.distributions
+    flow.methods = summaries.methods
     scopes = VariableScopes(
         summaries,
         lambda: [module for module in list(modules.values()) if module is not None],
@@ -403,17 +409,51 @@ def _unheld(scopes: VariableScopes, summaries: Summaries, modules: list[ModuleGr
     return found
 
 
+def _methods_the_works_call(
+    root: Path,
+    python: list[str],
+    summaries: Summaries,
+    works: list[str],
+    load: Callable[[str], Optional[ModuleGraph]],
+    modules: dict[str, Optional[ModuleGraph]],
+) -> dict[str, tuple[str, ...]]:
+    """The project methods that the works' own calls on objects of unknown type may run
+    (`self.datastore.add_watch(...)`), by name (`Summaries.named_methods`): the files
+    defining a method of such a name are read for them."""
+    names: set[str] = set()
+    for work in works:
+        located = summaries.locate(work)
+        if located is not None:
+            names.update(name for name in located[0].graph["functions"][located[1]].get("methods", ()) if is_distinctive_method(name))
+    if not names:
+        return {}
+    _read_all(load, _matching(root, python, names, rb"def[ \t]+(?:{})[ \t]*[(\[]", prefilter=False))
+    defined = [
+        f"{module.name}.{qualname}"
+        for module in list(modules.values())
+        if module is not None
+        for qualname, function in module.graph["functions"].items()
+        if function.get("method") and qualname.rsplit(".", 1)[-1] in names
+    ]
+    return summaries.named_methods(defined)
+
+
 def _read_all(load: Callable[[str], Optional[ModuleGraph]], relatives: list[str]) -> None:
     for relative in relatives:
         load(module_name(relative))
 
 
-def _matching(root: Path, python: list[str], names: set[str], template: bytes) -> list[str]:
+def _matching(root: Path, python: list[str], names: set[str], template: bytes, prefilter: bool = True) -> list[str]:
     """The files whose text matches `template` (a regular expression around `{}`) for any
-    of `names`."""
+    of `names`. The names are first looked for as substrings (`prefilter`), which is
+    faster than a pattern that starts with no literal text."""
     encoded = sorted(name.encode() for name in names)
     pattern = re.compile(template.replace(b"{}", b"|".join(re.escape(name) for name in encoded)))
-    return [relative for relative, data in _texts(root, python) if any(name in data for name in encoded) and pattern.search(data)]
+    return [
+        relative
+        for relative, data in _texts(root, python)
+        if (not prefilter or any(name in data for name in encoded)) and pattern.search(data)
+    ]
 
 
 def _texts(root: Path, python: list[str]) -> Iterator[tuple[str, bytes]]:

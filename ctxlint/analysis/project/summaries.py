@@ -12,6 +12,7 @@ can say why.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Optional
 
@@ -19,8 +20,10 @@ from ctxlint.analysis.project.callgraph import EMPTY_GRAPH, MAIN_BLOCK, OWN_PARA
 from ctxlint.semantics import boundaries as bnd
 from ctxlint.semantics import context_readers as readers
 from ctxlint.semantics import entrypoints as entrypoint_table
+from ctxlint.semantics.builtin_methods import common_methods
 
 MAX_DEPTH = 5  # calls followed from a hop's work (module by module: each level may read one more)
+_COMPOUND = re.compile(r"[a-z0-9]_[a-z0-9]|[a-z][A-Z]")  # `add_watch`, `fetchRows`: two words or more
 COPY_CONTEXT = "contextvars.copy_context"
 _LOGS_THROUGH = "logs through "
 
@@ -132,6 +135,9 @@ class Summaries:
         self.loaded: Callable[[], Iterable[Optional[ModuleGraph]]] = lambda: ()
         self._sites: Optional[dict[str, list]] = None
         self._decorated: Optional[dict[str, list]] = None
+        # a method name called on objects of unknown type -> the project methods such a call
+        # runs (`named_methods`); set before any need is asked
+        self.methods: dict[str, tuple[str, ...]] = {}
 
     # ------------------------------------------------------------------ resolution
 
@@ -204,6 +210,43 @@ class Summaries:
             if found is not None and found[1] in found[0].graph["classes"]:
                 return found
         return None
+
+    def named_methods(self, functions: Iterable[str]) -> dict[str, tuple[str, ...]]:
+        """Of the project methods `functions`, those a call on an object of unknown type
+        runs, by name: a compound name (`add_watch`, `fetchRows`, not `send` or `get`) that no
+        common standard-library type has, defined by one class and its subclasses only (an
+        abstract method and its implementation). A name several unrelated classes define
+        says nothing about which one is called."""
+        by_name: dict[str, list[str]] = {}
+        for function_id in functions:
+            name = function_id.rsplit(".", 1)[-1]
+            if is_distinctive_method(name):
+                by_name.setdefault(name, []).append(function_id)
+        return {name: tuple(sorted(ids)) for name, ids in sorted(by_name.items()) if self._one_hierarchy(ids)}
+
+    def _one_hierarchy(self, methods: list[str]) -> bool:
+        """The methods' classes are one class and classes deriving from it."""
+        lineages = []
+        for method in methods:
+            located = self.locate(method)
+            if located is None:
+                return False
+            cls = located[1].rsplit(".", 1)[0]
+            lineages.append((f"{located[0].name}.{cls}", self._ancestors(located[0], cls)))
+        return any(all(root == cls or root in ancestors for cls, ancestors in lineages) for root, _ in lineages)
+
+    def _ancestors(self, module: ModuleGraph, cls: str, depth: int = 0) -> set[str]:
+        """The project classes `cls` derives from, as class ids."""
+        found: set[str] = set()
+        info = module.graph["classes"].get(cls)
+        if info is None or depth > 5:
+            return found
+        for base in info["bases"]:
+            located = self._base(module, base)
+            if located is not None:
+                found.add(f"{located[0].name}.{located[1]}")
+                found |= self._ancestors(located[0], located[1], depth + 1)
+        return found
 
     def callable_attribute(self, module: ModuleGraph, cls: str, name: str, depth: int = 0) -> bool:
         """`self.<name>` holds a callable the object was given (assigned from a parameter)."""
@@ -314,6 +357,9 @@ class Summaries:
                         client = instrumented_client(text, lambda library: self.instrumented(library, module.path))
                         if client is not None:
                             _add(need, readers.OTEL, Use(client, (function_id,), where))
+        for name in facts.get("methods", ()):
+            for callee in self.methods.get(name, ()):
+                _inherit(need, function_id, self._need(callee, stack, depth + 1))
         for part in written:
             # the work sets this part itself (from a carrier it was handed): the caller's
             # value is not what it reads
@@ -605,6 +651,12 @@ def _add(need: Need, part: str, use: Use, variable: Optional[str] = "") -> None:
         need.variables.setdefault(variable, use)
 
 
+def is_distinctive_method(name: str) -> bool:
+    """A compound name (`add_watch`, `fetchRows`) that no everyday standard-library type
+    has: a call of it names one operation of the project, not any object's `send`."""
+    return bool(_COMPOUND.search(name)) and name.isascii() and name not in common_methods()
+
+
 def is_program_root(qualname: str, function: dict) -> bool:
     """A program's start-up: `main()`, `lifespan`, `create_app`, `setup_*`, the
     `if __name__ == "__main__":` block, a command-line command; or what the process runs
@@ -673,6 +725,7 @@ class ContextFlow:
     # function id -> the project ContextVars its hops' work reads that cannot hold a value
     # there (`variables.py`)
     unheld: dict[str, frozenset[str]] = field(default_factory=dict)
+    methods: dict[str, tuple[str, ...]] = field(default_factory=dict)  # `Summaries.methods`
 
     def __post_init__(self) -> None:
         self._resolver: Optional[Summaries] = None
@@ -692,6 +745,7 @@ class ContextFlow:
             resolver = Summaries(ModuleIndex((*self.paths, *(m.path for m in self.modules.values()))), self.modules.get, self._instrumented)
             resolver.loaded = self.modules.values
             resolver.logging, resolver._logging_known = self.logging, True
+            resolver.methods = self.methods
             self._resolver = resolver
         return self._resolver
 

@@ -64,9 +64,14 @@ HOW_THE_WORK_IS_JUDGED = """
     `analysis/project/variables.py`). Where that is not known (a set at import, in
     `main()` or a sync handler, or with callers out of sight), it may hold anywhere.
 
+    A method the work calls on an object of unknown type (`self.store.add_watch(...)`) is
+    followed when its name is compound (`add_watch`, not `save`), no everyday
+    standard-library type has it, and the project defines it in one class and its
+    subclasses only (an abstract method and its implementation).
+
     Not seen: needs behind dynamic dispatch (a table built at run time, a generator
-    iterated with `for` in the worker; a method of an object of unknown type counts every
-    project method of its name only when asking where a ContextVar holds); whether the code
+    iterated with `for` in the worker; other methods of objects of unknown type, and those
+    only the work's callees call); whether the code
     that calls a per-call hop has any context (dead code is reported like request code). A
     hop that hands the context over explicitly (an argument read from
     `context.get_current()`, `get_current_span()`, Sentry's scopes, a `propagate.inject`

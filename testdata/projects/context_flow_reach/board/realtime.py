@@ -4,7 +4,9 @@ from flask import Flask
 from flask_babel import gettext
 from flask_socketio import SocketIO
 
+from board.imports import Importer
 from board.moves import move_all
+from board.store import Archive, BoardStore
 
 
 def _toast(count: int) -> str:
@@ -23,5 +25,9 @@ def init_socketio(app: Flask) -> SocketIO:
             return _toast(len(data["batches"]))
 
         threading.Thread(target=work, daemon=True).start()  # error: CTX201
+
+    @socketio.on("import")
+    def on_import(data):
+        Importer(BoardStore(), Archive()).import_cards(data["titles"])
 
     return socketio
