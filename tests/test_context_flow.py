@@ -254,7 +254,7 @@ def test_a_monorepos_distributions_are_separate_programs() -> None:
     assert sorted(messages) == [("submit.py", 17)]
 
 
-def test_work_is_found_through_re_exports_local_instances_methods_by_name_and_socketio_events() -> None:
+def test_work_and_handlers_are_found_through_re_exports_instances_methods_by_name_and_mixins() -> None:
     messages = findings_of("context_flow_reach")
     # `from board.jobs import Runner`: the class the package re-exports from `.runner`,
     # whose `run` a subclass inherits; the instance is a local used inside a subscript
@@ -266,4 +266,7 @@ def test_work_is_found_through_re_exports_local_instances_methods_by_name_and_so
     # `self.store.add_card(...)` on a store of unknown type: `add_card` is one class's and
     # its subclass's; `save`, `put_nowait` and a name of two unrelated classes are not followed
     assert "`add_all` reads ContextVar `board_id` (via `add_all` → `BoardStore.add_card` → `current_board`)" in messages[26]
-    assert sorted(messages) == [16, 17, 26, 27]
+    # a mixin's `dispatch` (re-exported by `from .patch import *`) runs for the requests
+    # of the viewset mixing it in, and its `self.do` is the subclass's
+    assert "and the hop runs for a request (reached from `InterceptMixin.dispatch`, run for the requests of view `CardViewSet`)" in messages[18]
+    assert sorted(messages) == [16, 17, 18, 26, 27]

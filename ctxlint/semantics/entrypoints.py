@@ -72,11 +72,14 @@ BARE_ENTRY_POINT_DECORATORS: dict[str, str] = {
 
 # Class-based views: base-class path prefix -> (methods that handle a request, label).
 _FLASK_VIEW_METHODS = HTTP_METHODS | {"dispatch_request"}
+# Django's `View.dispatch` runs for every request before the method's handler: an
+# override of it handles requests too.
+_DJANGO_VIEW_METHODS = HTTP_METHODS | {"dispatch"}
 VIEW_BASES: dict[str, tuple[frozenset, str]] = {
-    "django.views.": (HTTP_METHODS, "Django view method"),
-    "rest_framework.views.": (HTTP_METHODS, "DRF view method"),
-    "rest_framework.generics.": (HTTP_METHODS, "DRF view method"),
-    "rest_framework.viewsets.": (HTTP_METHODS | VIEWSET_ACTIONS, "DRF viewset action"),
+    "django.views.": (_DJANGO_VIEW_METHODS, "Django view method"),
+    "rest_framework.views.": (_DJANGO_VIEW_METHODS, "DRF view method"),
+    "rest_framework.generics.": (_DJANGO_VIEW_METHODS, "DRF view method"),
+    "rest_framework.viewsets.": (_DJANGO_VIEW_METHODS | VIEWSET_ACTIONS, "DRF viewset action"),
     "flask.views.": (_FLASK_VIEW_METHODS, "Flask view method"),
     "quart.views.": (_FLASK_VIEW_METHODS, "Quart view method"),
     "tornado.web.RequestHandler": (HTTP_METHODS, "Tornado handler method"),

@@ -79,3 +79,9 @@ class OrderView(View):  # a Django view: its `post` handles a request
         t = threading.Thread(target=send_audit_log, args=(request,))  # error: CTX201
         self._threads.append(t)
         t.start()
+
+    def get(self, request):
+        # (what the view runs for a request: functions nothing calls would be a
+        # framework's callbacks or dead code)
+        fan_out(request, ["viewed"])
+        return start_audit(request)

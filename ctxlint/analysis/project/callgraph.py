@@ -31,7 +31,8 @@ A function's facts also say whether it is a coroutine function (`async`), whethe
 `T:` writes its own top-level code makes (at import: for the whole process), and its
 `pools` say, for each `ThreadPoolExecutor(...)` it makes, whether the initializer is handed
 a copied context, and its `imports` map the names its top-level `from ... import` binds to
-their paths (what a package re-exports: `from .jobs import run`).
+their paths (what a package re-exports: `from .jobs import run`; `star_imports` lists the
+modules of `from .jobs import *`).
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ _DEEP_RECURSION = 20_000  # walks code nested as deep as CPython's parser accept
 _BLANKED_STATEMENTS = 20  # newer-syntax statements blanked out before giving up
 EMPTY_GRAPH: dict = {
     "functions": {}, "classes": {}, "context_vars": [], "instances": {}, "logging": [], "arguments": [],
-    "listeners": [], "module_sets": [], "pools": [], "imports": {},
+    "listeners": [], "module_sets": [], "pools": [], "imports": {}, "star_imports": [],
 }
 # Nodes that hold statements: statements, `except` clauses, `match` cases.
 _BLOCKS = (ast.stmt, ast.excepthandler, ast.match_case) if hasattr(ast, "match_case") else (ast.stmt, ast.excepthandler)
@@ -169,6 +170,7 @@ class _FileGraph:
         self.process_callbacks: list[tuple[str, str]] = []  # (qualname, what): run at exit, on a signal
         self.pools: list[bool] = []  # per `ThreadPoolExecutor(...)` made here: its initializer gets a copied context
         self.imports: dict[str, str] = {}  # name -> dotted path, of the module's top-level `from ... import`
+        self.star_imports: list[str] = []  # the modules of its top-level `from ... import *`
         self.guarded = 0  # inside a `try` whose handler catches RuntimeError (Flask outside a request)
 
     # ------------------------------------------------------------------ the walk
@@ -197,6 +199,8 @@ class _FileGraph:
             if isinstance(statement, ast.ImportFrom):
                 # what the module re-exports (a package's `from .jobs import run`)
                 self.imports.update((name, path) for name, path in _imported(statement).items() if name not in self.defined)
+                if any(alias.name == "*" for alias in statement.names):
+                    self.star_imports.append("." * statement.level + (statement.module or ""))
             if isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None:
                 targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
                 reference = self._reference(statement.value, None)
@@ -226,6 +230,7 @@ class _FileGraph:
             "module_sets": self.module_sets,
             "pools": self.pools,
             "imports": self.imports,
+            "star_imports": self.star_imports,
         }
 
     def _body(self, statements: list, scope: _Scope) -> None:

@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     from ctxlint.settings import Settings
 
 
-FACTS_VERSION = 12
+FACTS_VERSION = 13
 
 # A file whose mtime is this close to "now" may still change within the same timestamp
 # tick; its stat signature is not trusted on the next run (git's "racy clean" problem).
@@ -357,9 +357,11 @@ def _context_flow(root: Path, entries: dict[str, list], facts: ProjectFacts) -> 
         if entries[relative][2].get("entry_points") or entries[relative][2].get("program_roots"):
             load(module_name(relative))
     loaded = [module for module in list(modules.values()) if module is not None]
+    views = summaries.view_handlers(loaded)  # (reads the modules of the views' project bases)
     reading = summaries.load
     summaries.load = lambda name: modules.get(name)  # reachability follows what is read, reads no more
-    entry_reached = summaries.reached_from_entry_points(loaded)
+    summaries.loaded = lambda: list(modules.values())
+    entry_reached = summaries.reached_from_entry_points(loaded, views)
     started = summaries.reached_from_program_roots(loaded)
     uncalled = _uncalled(root, python, loaded) if entry_reached else frozenset()
     needs = {name: need for name, need in sorted(summaries.memo.items()) if need.kind != "free"}

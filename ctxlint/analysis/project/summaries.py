@@ -138,6 +138,7 @@ class Summaries:
         # a method name called on objects of unknown type -> the project methods such a call
         # runs (`named_methods`); set before any need is asked
         self.methods: dict[str, tuple[str, ...]] = {}
+        self._subclasses: Optional[dict[str, list[tuple[ModuleGraph, str]]]] = None  # class id -> (module, class)
 
     # ------------------------------------------------------------------ resolution
 
@@ -164,9 +165,16 @@ class Summaries:
         if target is None:
             return None
         head, _, rest = split[1].partition(".")
-        reexported = target.graph.get("imports", {}).get(head)
+        graph = target.graph
+        reexported = graph.get("imports", {}).get(head)
         if reexported is not None and depth < 3:
             return self._imported(target, reexported + (f".{rest}" if rest else ""), depth + 1)
+        if head and head not in graph["functions"] and head not in graph["classes"] and depth < 3:
+            for star in graph.get("star_imports", ()):
+                found = self._imported(target, f"{star}.{split[1]}", depth + 1)
+                top = found[1].partition(".")[0] if found is not None else ""
+                if found is not None and (top in found[0].graph["functions"] or top in found[0].graph["classes"]):
+                    return found  # `from .jobs import *` brought the name
         return target, split[1]
 
     def _member(self, module: ModuleGraph, member: str, depth: int = 0) -> Optional[str]:
@@ -232,20 +240,20 @@ class Summaries:
             if located is None:
                 return False
             cls = located[1].rsplit(".", 1)[0]
-            lineages.append((f"{located[0].name}.{cls}", self._ancestors(located[0], cls)))
+            ancestors = {f"{owner.name}.{name}" for owner, name in self._ancestors(located[0], cls)}
+            lineages.append((f"{located[0].name}.{cls}", ancestors))
         return any(all(root == cls or root in ancestors for cls, ancestors in lineages) for root, _ in lineages)
 
-    def _ancestors(self, module: ModuleGraph, cls: str, depth: int = 0) -> set[str]:
-        """The project classes `cls` derives from, as class ids."""
-        found: set[str] = set()
+    def _ancestors(self, module: ModuleGraph, cls: str, depth: int = 0) -> list[tuple[ModuleGraph, str]]:
+        """The project classes `cls` derives from, nearest first."""
+        found: list[tuple[ModuleGraph, str]] = []
         info = module.graph["classes"].get(cls)
         if info is None or depth > 5:
             return found
         for base in info["bases"]:
             located = self._base(module, base)
             if located is not None:
-                found.add(f"{located[0].name}.{located[1]}")
-                found |= self._ancestors(located[0], located[1], depth + 1)
+                found += [located, *self._ancestors(located[0], located[1], depth + 1)]
         return found
 
     def callable_attribute(self, module: ModuleGraph, cls: str, name: str, depth: int = 0) -> bool:
@@ -479,15 +487,51 @@ class Summaries:
 
     # ------------------------------------------------------------------ reachability
 
-    def reached_from_entry_points(self, modules: Iterable[ModuleGraph]) -> dict[str, str]:
-        """Project functions called, directly or not, from a request or message handler:
-        function id -> the handler (a hop there is request-scoped)."""
-        return self._reached(
+    def reached_from_entry_points(self, modules: Iterable[ModuleGraph], views: Iterable[tuple[str, str]] = ()) -> dict[str, str]:
+        """Project functions called, directly or not, from a request or message handler
+        (decorated, or a view's method: `view_handlers`): function id -> the handler (a
+        hop there is request-scoped)."""
+        decorated = [
             (f"{module.name}.{qualname}", f"{function['entry']} `{qualname}`")
             for module in modules
             for qualname, function in module.graph["functions"].items()
             if function.get("entry")
-        )
+        ]
+        return self._reached([*decorated, *views])
+
+    def view_handlers(self, modules: Iterable[ModuleGraph]) -> list[tuple[str, str]]:
+        """The request handlers of the project's class-based views: the methods named for
+        a request (`get`, `retrieve`, `dispatch`) of a class deriving from a framework's
+        view, and those of the project classes it derives from (a mixin's `dispatch`
+        override runs for every request of the views mixing it in)."""
+        found: dict[str, str] = {}
+        for module in modules:
+            for cls in module.graph["classes"]:
+                kinds = self._view_kinds(module, cls)
+                for owner, owner_cls in ((module, cls), *self._ancestors(module, cls)) if kinds else ():
+                    for method in owner.graph["classes"][owner_cls]["methods"]:
+                        for names, label in kinds:
+                            if method not in names:
+                                continue
+                            why = f"{label} `{cls}.{method}`"
+                            if owner_cls != cls:
+                                why = f"`{owner_cls}.{method}`, run for the requests of view `{cls}`"
+                            found.setdefault(f"{owner.name}.{owner_cls}.{method}", why)
+        return sorted(found.items())
+
+    def _view_kinds(self, module: ModuleGraph, cls: str, depth: int = 0) -> list[tuple[frozenset, str]]:
+        """The framework views `cls` derives from, directly or through project classes, as
+        `entrypoints.view_kind` gives them."""
+        kinds = []
+        info = module.graph["classes"].get(cls)
+        for base in info["bases"] if info is not None and depth <= 5 else ():
+            kind = entrypoint_table.view_kind(base[2:].removesuffix("()")) if base.startswith("P:") else None
+            located = self._base(module, base) if kind is None else None
+            if kind is not None:
+                kinds.append(kind)
+            elif located is not None:
+                kinds += self._view_kinds(located[0], located[1], depth + 1)
+        return kinds
 
     def reached_from_program_roots(self, modules: Iterable[ModuleGraph]) -> dict[str, str]:
         """Project functions called from a program's start-up (`main()`, `lifespan`,
@@ -554,7 +598,34 @@ class Summaries:
                 callee = self.function(reference, module, cls)
                 if callee is not None:
                     callees.append(callee)
+                elif reference.startswith("S:") and cls is not None:
+                    callees += self._overrides(module, cls, reference[2:])
         return callees
+
+    def _overrides(self, module: ModuleGraph, cls: str, method: str) -> list[str]:
+        """`self.<method>(...)` in a class that does not define it: the methods of that name
+        of the classes deriving from it (a mixin calling what the views mixing it in define)."""
+        if self._subclasses is None:
+            self._subclasses = {}
+            for owner in [m for m in self.loaded() if m is not None]:
+                for name, info in owner.graph["classes"].items():
+                    for base in info["bases"]:
+                        located = self._base(owner, base)
+                        if located is not None:
+                            self._subclasses.setdefault(f"{located[0].name}.{located[1]}", []).append((owner, name))
+        found = []
+        pending, seen = [(module, cls)], set()
+        while pending:
+            owner, name = pending.pop()
+            for sub_module, sub in self._subclasses.get(f"{owner.name}.{name}", ()):
+                if (sub_module.name, sub) in seen:
+                    continue
+                seen.add((sub_module.name, sub))
+                if method in sub_module.graph["classes"][sub]["methods"]:
+                    found.append(f"{sub_module.name}.{sub}.{method}")
+                else:
+                    pending.append((sub_module, sub))
+        return sorted(found)
 
     def _wrappers(self, facts: dict, module: ModuleGraph, cls: Optional[str]) -> list[str]:
         """The functions a project decorator of the function defines inside it (`@timed`,
