@@ -26,7 +26,7 @@ import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import CodeType
-from typing import Iterable, Optional, Sequence
+from typing import Iterable, Optional, Sequence, Union
 
 import libcst as cst
 from libcst._nodes.base import CSTNode
@@ -120,13 +120,15 @@ def lint_text(
     *,
     relative_path: Optional[str] = None,
     apply_noqa: bool = True,
+    tree: Optional[ast.Module] = None,
 ) -> FileResult:
-    """Lint already-decoded source (the flake8 plugin gets text, not bytes)."""
+    """Lint already-decoded source (the flake8 plugin gets text, not bytes), with the `ast`
+    tree of it that flake8 has parsed, if any."""
     codes = settings.codes_for(relative_path or filename)
     try:
         return _lint_text(
             SourceText(text, "utf-8", False), filename, settings, facts, codes, None, True, apply_noqa,
-            relative_path=relative_path or filename,
+            relative_path=relative_path or filename, tree=tree,
         )
     except Exception as exc:
         return _internal_error(exc, filename, codes)
@@ -151,9 +153,15 @@ def _lint_text(
     apply_noqa: bool = True,
     *,
     relative_path: str,
+    tree: Optional[ast.Module] = None,
 ) -> FileResult:
     result = FileResult(filename)
-    code = _compile(source.text)
+    if tree is not None and use_gate and not gate(active_rules(codes, facts), CodeIndex(source.text, None), facts):
+        # A text flake8 has parsed (it reports the syntax errors) that names nothing any
+        # rule fires on, comments included: no need to compile it for a closer look.
+        result.gated = True
+        return result
+    code = _compile(source.text if tree is None else tree)
     compiles = code is not None
     if not compiles:
         limit = parser_limit(source.text)
@@ -262,9 +270,10 @@ CHECK_RECURSION_LIMIT = 1000
 DEEP_RECURSION_LIMIT = 20000
 
 
-def _compile(text: str) -> Optional[CodeType]:
-    """What CPython compiles `text` to, or None if it refuses it (bytecode, not an `ast`
-    tree: few Python objects). `optimize=0`: the gate reads the names of `assert`s too."""
+def _compile(text: Union[str, ast.Module]) -> Optional[CodeType]:
+    """What CPython compiles `text` (or its `ast` tree, which spares the parse) to, or None
+    if it refuses it (bytecode, not an `ast` tree: few Python objects). `optimize=0`: the
+    gate reads the names of `assert`s too."""
     with _recursion_limit(CHECK_RECURSION_LIMIT), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # SyntaxWarnings are not ours to print
         try:

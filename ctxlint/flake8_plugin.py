@@ -8,6 +8,7 @@ flake8's `--select`/`--extend-select` are enabled. Core ctxlint never imports fl
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 from typing import Any, ClassVar, Iterator, Optional
 
@@ -22,6 +23,7 @@ class Plugin:
     _resolver: ClassVar[Optional[object]] = None
 
     def __init__(self, tree: object, lines: list[str], filename: str) -> None:
+        self.tree = tree
         self.lines = lines
         self.filename = filename
 
@@ -73,8 +75,12 @@ class Plugin:
             relative = path.absolute().relative_to(Path(settings.root)).as_posix()
         except ValueError:
             relative = display_name(path)
+        # flake8's tree spares compiling the text again, and compiling at all where no
+        # rule fires on it (flake8 reports the syntax errors)
+        tree = self.tree if isinstance(self.tree, ast.Module) else None
         result = lint_text(
-            "".join(self.lines), self.filename, settings, facts, relative_path=relative, apply_noqa=not self._disable_noqa
+            "".join(self.lines), self.filename, settings, facts, relative_path=relative,
+            apply_noqa=not self._disable_noqa, tree=tree,
         )
         for finding in result.findings:
             yield finding.location.line, finding.location.column - 1, f"{finding.code} {finding.message}", type(self)
