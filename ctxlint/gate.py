@@ -17,8 +17,8 @@ modules only if it reports nothing but names it resolved through an import of on
 (relative imports resolve to relative paths), and an import is always compiled. A token
 matches part of a name (`Cancelled` matches `CancelledError`) unless it is a `WholeName`.
 A few tokens stand for syntax rather than names (`ASYNC_DEF`, `GENERATOR`,
-`INFINITE_LOOP`, `EXCEPT_CLAUSE`, `BARE_EXCEPT`, and `AWAITLESS_LOOP`, read from the
-coroutines' instructions).
+`INFINITE_LOOP`, `EXCEPT_CLAUSE`, `BARE_EXCEPT`, and `AWAITLESS_LOOP` and
+`COROUTINE_CATCHING_CANCELLATION`, read from the coroutines' own code).
 
 Where the names are not to be trusted the gate falls back to testing the file's text:
 text that CPython does not compile, and Python 3.9, whose compiler drops the code under
@@ -42,6 +42,8 @@ from ctxlint.rules.base import (
     ASYNC_DEF,
     AWAITLESS_LOOP,
     BARE_EXCEPT,
+    CANCELLATION_WORDS,
+    COROUTINE_CATCHING_CANCELLATION,
     EXCEPT_CLAUSE,
     GENERATOR,
     INFINITE_LOOP,
@@ -152,6 +154,8 @@ class CodeIndex:
             return bool(self.flags & _CO_GENERATOR)
         if token == AWAITLESS_LOOP:
             return not _LOOPS_ARE_READABLE or _has_awaitless_loop(self._code)
+        if token == COROUTINE_CATCHING_CANCELLATION:
+            return _coroutine_catches_cancellation(self._code, self.text)
         pattern = _STATEMENTS.get(token)
         if pattern is not None:
             return pattern.search(self.text) is not None
@@ -204,6 +208,28 @@ def _has_awaitless_loop(code: types.CodeType) -> bool:
                 continue
             if not any(inside.opcode in _AWAITS for inside in instructions[start:index]):
                 return True
+    return False
+
+
+def _coroutine_catches_cancellation(code: types.CodeType, text: str) -> bool:
+    """An `async def` of `code` names a cancellation class in its own code (not in the
+    functions nested in it) or holds a bare `except:`; or the module's top-level code names
+    one (it may bind an alias, `Cancelled = asyncio.CancelledError`, or import one that a
+    coroutine catches by another name)."""
+    if any(word in name for name in code.co_names for word in CANCELLATION_WORDS):
+        return True
+    bare = [text.count("\n", 0, match.start()) + 1 for match in _STATEMENTS[BARE_EXCEPT].finditer(text)]
+    pending = [constant for constant in code.co_consts if isinstance(constant, types.CodeType)]
+    while pending:
+        unit = pending.pop()
+        pending.extend(constant for constant in unit.co_consts if isinstance(constant, types.CodeType))
+        if not unit.co_flags & _CO_ASYNC:
+            continue
+        if any(word in name for name in unit.co_names for word in CANCELLATION_WORDS):
+            return True
+        lines = [line for _start, _end, line in unit.co_lines() if line is not None]
+        if bare and lines and any(min(lines) <= line <= max(lines) for line in bare):
+            return True
     return False
 
 

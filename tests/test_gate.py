@@ -226,6 +226,45 @@ def test_gate_finds_loops_that_never_await() -> None:
     assert "CTX405" not in kept_codes(awaiting)
 
 
+@pytest.mark.skipif(sys.version_info < (3, 10), reason="on 3.9 the gate reads the text, not the code")
+def test_gate_finds_coroutines_that_catch_cancellation() -> None:
+    """CTX402 needs an `async def` whose own code catches a cancellation class or holds a
+    bare `except:`; a sync helper doing so next to a coroutine is not it, but a module-level
+    alias of the class may be caught in any coroutine."""
+    sync_catch = """
+        import asyncio
+
+        def close(conn):
+            try:
+                conn.close()
+            except BaseException:
+                pass
+
+        async def fetch(client):
+            return await client.get()
+        """
+    assert "CTX402" not in kept_codes(sync_catch)
+    alias = """
+        import asyncio
+        Stop = asyncio.CancelledError
+
+        async def poll(client):
+            try:
+                return await client.get()
+            except Stop:
+                return None
+        """
+    assert "CTX402" in kept_codes(alias)
+    bare = """
+        async def poll(client):
+            try:
+                return await client.get()
+            except:
+                return None
+        """
+    assert "CTX402" in kept_codes(bare)
+
+
 # The standard library is split so that the parts run on different xdist workers.
 STDLIB_PARTS = 3
 

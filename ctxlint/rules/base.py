@@ -32,6 +32,11 @@ EXCEPT_CLAUSE = "except"
 BARE_EXCEPT = "except:"  # an `except` clause that names no class
 # a loop (not a `for`) in an `async def` whose body has no `await`, `async for` or `async with`
 AWAITLESS_LOOP = "while loop that never awaits"
+# an `async def` whose own code names a cancellation class (`CancelledError`, `Cancelled`,
+# `BaseException`, `get_cancelled_exc_class`) or holds a bare `except:` (any `async def`
+# when the module's top-level code names one: an alias of it may be caught anywhere)
+COROUTINE_CATCHING_CANCELLATION = "async def catching cancellation"
+CANCELLATION_WORDS = ("Cancelled", "get_cancelled_exc_class", "BaseException")
 
 
 class WholeName(str):

@@ -14,7 +14,14 @@ from ctxlint.analysis.syntax import (
     source,
 )
 from ctxlint.analysis.walker import children, iter_descendants
-from ctxlint.rules.base import ASYNC_DEF, BARE_EXCEPT, EXCEPT_CLAUSE, Rule
+from ctxlint.rules.base import (
+    ASYNC_DEF,
+    BARE_EXCEPT,
+    CANCELLATION_WORDS,
+    COROUTINE_CATCHING_CANCELLATION,
+    EXCEPT_CLAUSE,
+    Rule,
+)
 from ctxlint.rules.ctx4.shared import LOOPS, has_checkpoint, is_infinite
 from ctxlint.semantics import cancellation as sem
 
@@ -43,7 +50,7 @@ class SwallowedCancellation(Rule):
     triggers = (EXCEPT_CLAUSE, "suppress")
     # and something that catches a cancellation: its class (asyncio's, trio's, anyio's),
     # `BaseException`, or a bare `except:`
-    requires = ((ASYNC_DEF,), ("Cancelled", "get_cancelled_exc_class", "BaseException", BARE_EXCEPT))
+    requires = ((ASYNC_DEF,), (*CANCELLATION_WORDS, BARE_EXCEPT), (COROUTINE_CATCHING_CANCELLATION,))
     example = """
     import asyncio
 
