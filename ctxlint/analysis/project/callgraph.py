@@ -25,8 +25,8 @@ A call is recorded by what its callee is, as far as this file can tell:
 
 A function's facts also say whether it is a coroutine function (`async`), whether it
 `yields` (a generator hands control to its consumer between its statements), and the
-`methods` it calls on objects of unknown type, each with the line of its first call
-(`store.add_watch(...)`: any project method of that name may be the callee), and its `root`, when it runs once for the whole process
+`methods` it calls on objects of unknown type (`store.add_watch(...)`: any project method
+of that name may be the callee), and its `root`, when it runs once for the whole process
 (a command-line command, an `atexit` or signal handler). A module's `module_sets` are the
 `T:` writes its own top-level code makes (at import: for the whole process), and its
 `pools` say, for each `ThreadPoolExecutor(...)` it makes, whether the initializer is handed
@@ -218,7 +218,7 @@ class _FileGraph:
                 self.functions[qualname].setdefault("root", what)
         for facts in self.functions.values():
             if "methods" in facts:
-                facts["methods"] = dict(sorted(facts["methods"].items()))
+                facts["methods"] = sorted(facts["methods"])
         return {
             "functions": self.functions,
             "classes": self.classes,
@@ -451,7 +451,7 @@ class _FileGraph:
         line = node.lineno
         reference = self._reference(func, scope)
         if reference is None and isinstance(func, ast.Attribute) and scope.facts.get("calls") is not None:
-            scope.facts.setdefault("methods", {}).setdefault(func.attr, line)  # of an object of unknown type
+            scope.facts.setdefault("methods", set()).add(func.attr)  # of an object of unknown type
         path = canonical(reference[2:]) if reference is not None and reference.startswith("P:") else None
         if path == concurrency.THREAD_POOL:
             self.pools.append(self._initializer_copies(node, scope))

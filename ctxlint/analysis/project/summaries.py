@@ -525,7 +525,7 @@ class Summaries:
         kinds = []
         info = module.graph["classes"].get(cls)
         for base in info["bases"] if info is not None and depth <= 5 else ():
-            kind = entrypoint_table.view_kind(base[2:].removesuffix("()")) if base.startswith("P:") else None
+            kind = _framework_view(base)
             located = self._base(module, base) if kind is None else None
             if kind is not None:
                 kinds.append(kind)
@@ -567,7 +567,7 @@ class Summaries:
         found = []
         for module in modules:
             for cls, info in module.graph["classes"].items():
-                if any(base.startswith("P:") and entrypoint_table.view_kind(base[2:].removesuffix("()")) for base in info["bases"]):
+                if any(_framework_view(base) for base in info["bases"]):
                     found.append(f"{module.name}.{cls}")
         return tuple(sorted(found))
 
@@ -720,6 +720,12 @@ def _add(need: Need, part: str, use: Use, variable: Optional[str] = "") -> None:
         need.parts[part] = use
     if part == readers.CONTEXTVARS and variable is not None:
         need.variables.setdefault(variable, use)
+
+
+def _framework_view(base: str) -> Optional[tuple[frozenset, str]]:
+    """(handler methods, label) when a class base (a call-graph reference) is a framework's
+    class-based view or request handler."""
+    return entrypoint_table.view_kind(base[2:].removesuffix("()")) if base.startswith("P:") else None
 
 
 def is_distinctive_method(name: str) -> bool:
