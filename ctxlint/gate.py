@@ -58,6 +58,7 @@ _STATEMENTS = {
     EXCEPT_CLAUSE: re.compile(r"^[ \t\f]*except\b", re.MULTILINE),
     BARE_EXCEPT: re.compile(r"^[ \t\f]*except[ \t\f]*:", re.MULTILINE),
 }
+_WHILE = re.compile(r"^[ \t\f]*while\b", re.MULTILINE)
 _WORD = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 # `name: annotation = value`, `self.name: ...`, `(name): ...` (and anything else shaped
 # like them: conservative). Only a name's or an attribute's annotation binds a type, and
@@ -153,7 +154,8 @@ class CodeIndex:
         if token == GENERATOR:
             return bool(self.flags & _CO_GENERATOR)
         if token == AWAITLESS_LOOP:
-            return not _LOOPS_ARE_READABLE or _has_awaitless_loop(self._code)
+            # (a loop other than a `for` is a `while`: no `while` line, no such loop to look for)
+            return not _LOOPS_ARE_READABLE or (_WHILE.search(self.text) is not None and _has_awaitless_loop(self._code))
         if token == COROUTINE_CATCHING_CANCELLATION:
             return _coroutine_catches_cancellation(self._code, self.text)
         pattern = _STATEMENTS.get(token)
