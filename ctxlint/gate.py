@@ -32,7 +32,7 @@ import inspect
 import re
 import sys
 import types
-from typing import TYPE_CHECKING, Optional, Sequence
+from typing import TYPE_CHECKING, Iterator, Optional, Sequence
 
 if TYPE_CHECKING:
     from ctxlint.analysis.project import ProjectFacts
@@ -191,15 +191,20 @@ def _may_fire(rule: type[Rule], index: CodeIndex, facts: ProjectFacts) -> bool:
     return all(any(index.has(token) for token in group) for group in rule.requires)
 
 
-def _has_awaitless_loop(code: types.CodeType) -> bool:
-    """A coroutine or async generator of `code` has a loop, other than a `for`, whose body
-    holds no await instruction."""
+def _coroutines(code: types.CodeType) -> Iterator[types.CodeType]:
+    """The code of every coroutine and async generator defined in `code`, nested ones too."""
     pending = [code]
     while pending:
         unit = pending.pop()
         pending.extend(constant for constant in unit.co_consts if isinstance(constant, types.CodeType))
-        if not unit.co_flags & _CO_ASYNC:
-            continue
+        if unit.co_flags & _CO_ASYNC:
+            yield unit
+
+
+def _has_awaitless_loop(code: types.CodeType) -> bool:
+    """A coroutine or async generator of `code` has a loop, other than a `for`, whose body
+    holds no await instruction."""
+    for unit in _coroutines(code):
         instructions = list(dis.get_instructions(unit))
         position = {instruction.offset: index for index, instruction in enumerate(instructions)}
         for index, instruction in enumerate(instructions):
@@ -221,12 +226,7 @@ def _coroutine_catches_cancellation(code: types.CodeType, text: str) -> bool:
     if any(word in name for name in code.co_names for word in CANCELLATION_WORDS):
         return True
     bare = [text.count("\n", 0, match.start()) + 1 for match in _STATEMENTS[BARE_EXCEPT].finditer(text)]
-    pending = [constant for constant in code.co_consts if isinstance(constant, types.CodeType)]
-    while pending:
-        unit = pending.pop()
-        pending.extend(constant for constant in unit.co_consts if isinstance(constant, types.CodeType))
-        if not unit.co_flags & _CO_ASYNC:
-            continue
+    for unit in _coroutines(code):
         if any(word in name for name in unit.co_names for word in CANCELLATION_WORDS):
             return True
         lines = [line for _start, _end, line in unit.co_lines() if line is not None]

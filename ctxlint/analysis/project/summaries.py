@@ -220,16 +220,13 @@ class Summaries:
         return None
 
     def named_methods(self, functions: Iterable[str]) -> dict[str, tuple[str, ...]]:
-        """Of the project methods `functions`, those a call on an object of unknown type
-        runs, by name: a compound name (`add_watch`, `fetchRows`, not `send` or `get`) that no
-        common standard-library type has, defined by one class and its subclasses only (an
-        abstract method and its implementation). A name several unrelated classes define
-        says nothing about which one is called."""
+        """Of the project methods `functions` (of names `is_distinctive_method` accepts),
+        those a call on an object of unknown type runs, by name: the ones defined by one
+        class and its subclasses only (an abstract method and its implementation). A name
+        several unrelated classes define says nothing about which one is called."""
         by_name: dict[str, list[str]] = {}
         for function_id in functions:
-            name = function_id.rsplit(".", 1)[-1]
-            if is_distinctive_method(name):
-                by_name.setdefault(name, []).append(function_id)
+            by_name.setdefault(function_id.rsplit(".", 1)[-1], []).append(function_id)
         return {name: tuple(sorted(ids)) for name, ids in sorted(by_name.items()) if self._one_hierarchy(ids)}
 
     def _one_hierarchy(self, methods: list[str]) -> bool:
