@@ -21,6 +21,7 @@ class Plugin:
     _overrides: ClassVar[dict[str, Any]] = {}
     _disable_noqa: ClassVar[bool] = False
     _resolver: ClassVar[Optional[object]] = None
+    _facts_loaded: ClassVar[set[int]] = set()  # ids of the facts this process holds
 
     def __init__(self, tree: object, lines: list[str], filename: str) -> None:
         self.tree = tree
@@ -57,6 +58,7 @@ class Plugin:
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         from ctxlint.analysis.project import cached_facts
+        from ctxlint.collector import frozen_from_now_on
         from ctxlint.config import ConfigResolver
         from ctxlint.engine import lint_text
         from ctxlint.errors import UsageError
@@ -71,6 +73,12 @@ class Plugin:
             yield 1, 0, f"CTX002 ctxlint configuration error: {exc}", type(self)
             return
         facts = cached_facts(settings, Path(settings.root) / ".ctxlint_cache")
+        if id(facts) not in Plugin._facts_loaded:
+            # Facts stay until the worker exits: frozen, flake8's full collections skip
+            # them (with facts for many projects loaded, they were a third of the
+            # plugin's cost)
+            Plugin._facts_loaded.add(id(facts))
+            frozen_from_now_on()
         try:
             relative = path.absolute().relative_to(Path(settings.root)).as_posix()
         except ValueError:
