@@ -21,9 +21,15 @@ SKIPPED_DIRECTORIES = frozenset(
         ".git", ".hg", ".svn", ".bzr", "__pycache__", ".venv", "venv", ".tox", ".nox",
         ".mypy_cache", ".pytest_cache", ".ruff_cache", ".ctxlint_cache", ".eggs",
         "node_modules", "site-packages", "__pypackages__", "_build", "buck-out",
-        "build", "dist", ".direnv", ".pytype", ".ipynb_checkpoints",
+        ".direnv", ".pytype", ".ipynb_checkpoints",
     }
 )
+# Build output (setuptools' `build/lib/...`, wheels in `dist/`), skipped unless the
+# directory is part of a package: it holds an `__init__.py` (pypa/build's `src/build/`)
+# or its parent does (onyx's `onyx/server/features/build/`, a namespace package). Build
+# tools write next to the project's packaging files, never inside a package. (ruff
+# dropped `build` from its defaults in 0.3 for the silent misses it caused.)
+BUILD_OUTPUT_DIRECTORIES = frozenset({"build", "dist"})
 PYTHON_SUFFIXES = (".py", ".pyi")
 
 
@@ -158,6 +164,8 @@ def walk_files(
             if _is_directory(entry):
                 if entry.is_symlink() or entry.name in SKIPPED_DIRECTORIES or entry.name.endswith(".egg-info"):
                     continue
+                if entry.name in BUILD_OUTPUT_DIRECTORIES and not _in_a_package(child):
+                    continue
                 if not _is_virtualenv(child) and not ignored(child, True):
                     subdirectories.append(child)
             elif wanted(entry.name) and not ignored(child, False):
@@ -166,6 +174,10 @@ def walk_files(
                 else:
                     warn(f"{child}: skipped, not a regular file")
         pending.extend(reversed(subdirectories))
+
+
+def _in_a_package(directory: Path) -> bool:
+    return (directory / "__init__.py").is_file() or (directory.parent / "__init__.py").is_file()
 
 
 def _is_directory(entry: os.DirEntry) -> bool:

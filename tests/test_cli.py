@@ -220,6 +220,27 @@ def test_gitignore_exclude_and_virtualenvs_are_skipped(project: Path) -> None:
     assert [f["filename"] for f in explicit] == ["generated/jobs.py"]
 
 
+def test_build_output_is_skipped_but_a_package_named_build_is_linted(project: Path) -> None:
+    for folder in ("build/lib/app", "dist/app", "app/build", "src/build"):
+        (project / folder).mkdir(parents=True)
+        (project / folder / "steps.py").write_text(THREAD)
+    (project / "build" / "lib" / "app" / "__init__.py").write_text("")
+    (project / "app" / "__init__.py").write_text("")  # app/build/ is a (namespace) subpackage
+    (project / "src" / "build" / "__init__.py").write_text("")  # a package named `build`
+    findings = json.loads(out(check(project, "--output-format", "json")))
+    assert sorted(f["filename"] for f in findings) == ["app/build/steps.py", "jobs.py", "src/build/steps.py"]
+
+
+def test_a_top_level_module_and_a_package_module_of_the_same_name_are_both_analysed(project: Path) -> None:
+    # `jobs` names the root's jobs.py; `app.jobs` also ends with `jobs`, which once left
+    # the root module's ContextVar unresolved and its hop unreported
+    (project / "app").mkdir()
+    (project / "app" / "__init__.py").write_text("")
+    (project / "app" / "jobs.py").write_text(THREAD)
+    findings = json.loads(out(check(project, "--output-format", "json")))
+    assert sorted(f["filename"] for f in findings) == ["app/jobs.py", "jobs.py"]
+
+
 def test_output_is_sorted_and_deterministic(project: Path) -> None:
     for name in ("b.py", "a.py", "c.py"):
         (project / name).write_text(THREAD + f"\n\ndef other(event):\n    {THREAD_CALL}.start()\n")

@@ -84,6 +84,9 @@ class ModuleIndex:
                 self.by_suffix[suffix] = name if suffix not in self.by_suffix else (
                     self.by_suffix[suffix] if self.by_suffix[suffix] == name else None
                 )
+        # a module's whole name is that module, whatever else ends with it: `jobs` at the
+        # root is `jobs`, not also `app.jobs`
+        self.by_suffix.update((name, name) for name in self.path_of)
 
     def split(self, path: str, current: str, is_package: bool) -> Optional[tuple[str, str]]:
         """(module, member) for a dotted path used in module `current`; relative paths
