@@ -499,6 +499,9 @@ def hop_scope(context: "FileContext") -> HopScope:
     function = model.def_function
     if function is None:
         return HopScope(STARTUP, "at module level")
+    once = _once_per_process(function)
+    if once is not None:
+        return HopScope(STARTUP, once)
     function_id = hop_function(context)
     flow = context.facts.flow
     entry = flow.reached.get(function_id)
@@ -530,6 +533,33 @@ def hop_scope(context: "FileContext") -> HopScope:
     if setter is not None:
         return HopScope(REQUEST, f"reached from {setter}")
     return HopScope(PER_CALL, f"in `{function.name}`")
+
+
+def _once_per_process(function: Scope) -> Optional[str]:
+    """`global _started` ... `if _started: return` ... `_started = True`: the function's
+    work runs once in the process, for whichever caller comes first, so it belongs to no
+    caller's request (a lazily started sweep or server)."""
+    memo = function.memo
+    if "once" not in memo:
+        memo["once"] = None
+        flags = {
+            name.name.value
+            for node in iter_descendants(function.node)
+            if isinstance(node, cst.Global)
+            for name in node.names
+        }
+        tested = {
+            node.test.value
+            for node in iter_descendants(function.node)
+            if isinstance(node, cst.If) and isinstance(node.test, cst.Name) and node.test.value in flags
+            and any(isinstance(inner, cst.Return) for inner in iter_descendants(node.body))
+        }
+        for node in iter_descendants(function.node):
+            if isinstance(node, cst.Assign) and isinstance(node.value, cst.Name) and node.value.value == "True":
+                for target in node.targets:
+                    if isinstance(target.target, cst.Name) and target.target.value in tested:
+                        memo["once"] = f"`{function.name}` runs once per process (guarded by `{target.target.value}`)"
+    return memo["once"]
 
 
 def _root_reason(scope: Scope) -> Optional[str]:

@@ -217,8 +217,9 @@ class _FileGraph:
             if qualname in self.functions:
                 self.functions[qualname].setdefault("root", what)
         for facts in self.functions.values():
-            if "methods" in facts:
-                facts["methods"] = sorted(facts["methods"])
+            for listed in ("methods", "emptied"):
+                if listed in facts:
+                    facts[listed] = sorted(facts[listed])
         return {
             "functions": self.functions,
             "classes": self.classes,
@@ -477,6 +478,7 @@ class _FileGraph:
                     self.module_sets.append(f"T:{receiver}")
             return
         after_runner = False
+        emptied = _empties_context(node) and not any(self._argument(argument, scope) == "C:" for argument in node.args)
         for argument in (*node.args, *(keyword.value for keyword in node.keywords)):
             # a callable handed on (`Thread(target=work)`, `submit(self._render)`) is only
             # mentioned here; the project pass still summarises it; so is the coroutine
@@ -488,6 +490,8 @@ class _FileGraph:
                 for entry in mention[2:].split("|") if mention is not None and mention.startswith(_ENTRY) else [mention]:
                     if entry is not None and (entry[:2] in ("L:", "P:", "S:") or entry.startswith(OWN_PARAMETER)):
                         self._record(scope, "A:" + entry, argument.lineno)
+                        if emptied:
+                            scope.facts.setdefault("emptied", set()).add(entry)
         if path in readers.WRITERS:
             self._record(scope, f"W:{readers.WRITERS[path]}", line)
             return
@@ -787,6 +791,18 @@ def _statements(body: list) -> list:
 def _hands_over(func: ast.AST) -> bool:
     name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
     return name in _HOP_NAMES
+
+
+def _empties_context(call: ast.Call) -> bool:
+    """A hop whose worker starts from an empty context (`Thread(target=f)`,
+    `executor.submit(f)`, `loop.run_in_executor(None, f)`), not handed one
+    (`Thread(..., context=...)`); `map` and `apply_async` are left out: the builtin `map`
+    and many other types' `map` run `f` right here."""
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    if name in ("Thread", "Timer", "start_new_thread"):
+        return not any(keyword.arg == "context" for keyword in call.keywords)
+    return isinstance(func, ast.Attribute) and name in ("submit", "run_in_executor")
 
 
 def _is_main_guard(test: ast.AST) -> bool:

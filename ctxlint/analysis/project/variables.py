@@ -15,7 +15,9 @@ anywhere, and so does one with callers out of sight. Callers are found by name: 
 project's modules that mention a function's name are read for them, and a method called
 on an object of unknown type (`store.add_watch(...)`) counts every project method of that
 name as its callee. A function only handed on as a value (a callback given to a library)
-has callers out of sight, unless a project function receives it.
+has callers out of sight, unless a project function receives it. A function handed to a
+thread or pool that starts from an empty context (`Thread(target=f)`, `submit(f)`) is not
+called by the code handing it over: nothing that code set holds in it.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ class VariableScopes:
         self._callers: dict[str, set[str]] = {}
         self._method_callers: dict[str, set[str]] = {}  # method name -> callers on unknown objects
         self._handed_away: set[str] = set()  # handed on as a value to something not the project's
+        self._run_empty: set[str] = set()  # run by a thread or pool that starts from an empty context
         self._activators: dict[str, Optional[frozenset[str]]] = {}
 
     def unheld(self, function_id: str, variables: Iterable[str]) -> frozenset[str]:
@@ -198,6 +201,8 @@ class VariableScopes:
         callers = set(self._callers.get(function_id, ()))
         if located[0].graph["functions"][located[1]].get("method"):
             callers |= self._method_callers.get(located[1].rsplit(".", 1)[-1], set())
+        if not callers and function_id in self._run_empty:
+            return callers  # only ever a thread's or pool's work: it starts with nothing set
         return callers or None
 
     # ------------------------------------------------------------------ reading and indexing
@@ -231,6 +236,7 @@ class VariableScopes:
                 caller = f"{module.name}.{qualname}"
                 for name in function.get("methods", ()):
                     self._method_callers.setdefault(name, set()).add(caller)
+                emptied = set(function.get("emptied", ()))
                 for reference, _line in function["calls"]:
                     handed = reference.startswith("A:")
                     target = reference[2:] if handed else reference
@@ -238,6 +244,9 @@ class VariableScopes:
                         continue
                     callee = summaries.function(target, module, cls)
                     if callee is None:
+                        continue
+                    if handed and target in emptied:
+                        self._run_empty.add(callee)  # the caller's values do not reach it
                         continue
                     self._callers.setdefault(callee, set()).add(caller)
                     if handed and (qualname, target) not in received:

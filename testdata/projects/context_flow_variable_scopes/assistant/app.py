@@ -1,14 +1,20 @@
+import threading
+
 from quart import Quart
 
 from assistant.chat import Turn
-from assistant.research import research, summarise
+from assistant.research import digest, research, summarise
 
 app = Quart(__name__)
 
 
 def answer(turn, question):
     # `turn` is of unknown type here: any project method named `stream` may run
-    return [research(word) for word in turn.stream(question, print)]
+    found = []
+    for word in turn.stream(question, print):
+        found.append(research(word))
+        threading.Thread(target=digest, args=(word,)).start()  # error: CTX201
+    return found
 
 
 @app.post("/chat")

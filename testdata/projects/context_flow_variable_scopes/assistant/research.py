@@ -16,3 +16,9 @@ def research(query):
 
 def summarise(document):
     return pool.submit(search, document).result()
+
+
+def digest(word):
+    # run only by the thread `answer` starts, which begins with no sink set
+    log.info("digesting %s", word)
+    return pool.submit(search, word).result()
