@@ -541,24 +541,23 @@ def _once_per_process(function: Scope) -> Optional[str]:
     caller's request (a lazily started sweep or server)."""
     memo = function.memo
     if "once" not in memo:
-        memo["once"] = None
-        flags = {
-            name.name.value
-            for node in iter_descendants(function.node)
-            if isinstance(node, cst.Global)
-            for name in node.names
-        }
-        tested = {
-            node.test.value
-            for node in iter_descendants(function.node)
-            if isinstance(node, cst.If) and isinstance(node.test, cst.Name) and node.test.value in flags
-            and any(isinstance(inner, cst.Return) for inner in iter_descendants(node.body))
-        }
+        flags: set[str] = set()
+        tests: list[cst.If] = []
+        set_true: list[str] = []
         for node in iter_descendants(function.node):
-            if isinstance(node, cst.Assign) and isinstance(node.value, cst.Name) and node.value.value == "True":
-                for target in node.targets:
-                    if isinstance(target.target, cst.Name) and target.target.value in tested:
-                        memo["once"] = f"`{function.name}` runs once per process (guarded by `{target.target.value}`)"
+            if isinstance(node, cst.Global):
+                flags.update(name.name.value for name in node.names)
+            elif isinstance(node, cst.If) and isinstance(node.test, cst.Name):
+                tests.append(node)
+            elif isinstance(node, cst.Assign) and isinstance(node.value, cst.Name) and node.value.value == "True":
+                set_true += [target.target.value for target in node.targets if isinstance(target.target, cst.Name)]
+        returned = {
+            test.test.value
+            for test in tests
+            if test.test.value in flags and any(isinstance(inner, cst.Return) for inner in iter_descendants(test.body))
+        }
+        flag = next((name for name in set_true if name in returned), None)
+        memo["once"] = None if flag is None else f"`{function.name}` runs once per process (guarded by `{flag}`)"
     return memo["once"]
 
 

@@ -66,6 +66,8 @@ _LEAVES = frozenset({ast.Constant, ast.Load, ast.Store, ast.Del, ast.Pass, ast.B
 # A ContextVar's methods as the call graph records them (module docstring).
 _VARIABLE_METHODS = {"get": "V", "set": "T", "reset": "X"}
 _HOP_NAMES = frozenset({"Thread", "Timer", "start_new_thread", "submit", "map", "run_in_executor", "apply_async", "Process"})
+_THREAD_STARTER_NAMES = frozenset(path.rsplit(".", 1)[-1] for path in concurrency.THREAD_STARTERS)
+_EMPTYING_METHODS = (concurrency.EXECUTOR_METHODS - {"map"}) | {"run_in_executor"}
 
 
 def extract_call_graph(tree: ast.Module) -> dict:
@@ -796,13 +798,13 @@ def _hands_over(func: ast.AST) -> bool:
 def _empties_context(call: ast.Call) -> bool:
     """A hop whose worker starts from an empty context (`Thread(target=f)`,
     `executor.submit(f)`, `loop.run_in_executor(None, f)`), not handed one
-    (`Thread(..., context=...)`); `map` and `apply_async` are left out: the builtin `map`
-    and many other types' `map` run `f` right here."""
+    (`Thread(..., context=...)`); `map` is left out: the builtin `map` and many other
+    types' `map` run `f` right here."""
     func = call.func
     name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-    if name in ("Thread", "Timer", "start_new_thread"):
+    if name in _THREAD_STARTER_NAMES:
         return not any(keyword.arg == "context" for keyword in call.keywords)
-    return isinstance(func, ast.Attribute) and name in ("submit", "run_in_executor")
+    return isinstance(func, ast.Attribute) and name in _EMPTYING_METHODS
 
 
 def _is_main_guard(test: ast.AST) -> bool:
