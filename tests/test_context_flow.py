@@ -54,17 +54,25 @@ def test_work_is_followed_through_tables_and_a_decorators_thread() -> None:
 
 
 def test_a_contextvar_is_lost_only_where_it_can_hold_a_value() -> None:
-    messages = findings_of("context_flow_variable_scopes")
+    found = run_json(".", cwd=TESTDATA / "projects" / "context_flow_variable_scopes")
+    messages = {(Path(f["filename"]).name, f["line"]): f["message"] for f in found}
     # the progress sink is set by a chat turn's generator (through a helper returning the
     # token) and holds in whatever consumes it: `answer`, which iterates `turn.stream(...)`
     # on an object of unknown type (every project method named `stream` may run there)
-    assert "`search` logs through the logging hook `ProgressHandler.emit`, which reads a ContextVar" in messages[14]
+    assert "`search` logs through the logging hook `ProgressHandler.emit`, which reads a ContextVar" in messages["research.py", 14]
     # the thread `answer` starts loses it, but in that thread nothing has set it: `digest`'s
     # own hop loses nothing
-    assert "`digest` logs through the logging hook `ProgressHandler.emit`" in messages[16]
+    assert "`digest` logs through the logging hook `ProgressHandler.emit`" in messages["app.py", 17]
+    # a function the module's `__main__` runs is per call too when other code of the
+    # package calls it: here a consumer of a chat turn
+    assert "`search` logs through the logging hook" in messages["sweeps.py", 9]
     # not reported: `summarise` runs for the upload route and the ingest script, where
-    # nothing sets the sink; `digest` runs only in a thread that starts with nothing set
-    assert sorted(messages) == [14, 16]
+    # nothing sets the sink; `digest` runs only in a thread that starts with nothing set;
+    # `outline` is reached from roots only, through every way of calling it the graph
+    # knows: an aiohttp handler registered by `add_post`, a `cmd.Cmd` command, a callable
+    # object's `__call__`, a table of methods handed to a helper, and a method of an
+    # instance's attribute
+    assert sorted(messages) == [("app.py", 17), ("research.py", 14), ("sweeps.py", 9)]
 
 
 def test_sentry_integration_carries_only_sentrys_scope() -> None:
@@ -126,6 +134,20 @@ def test_the_text_being_linted_is_judged_not_the_file_on_disk(tmp_path: Path) ->
     assert [(f["line"], f["code"]) for f in json.loads(buffer.stdout)] == expected
     (tmp_path / "app.py").write_text(UNSAVED, encoding="utf-8")
     assert [(f["line"], f["code"]) for f in run_json(".", cwd=tmp_path)] == expected
+
+
+
+def test_an_edited_buffer_knows_which_contextvar_the_projects_logging_reads(tmp_path: Path) -> None:
+    """The hops of a buffer that differs from the file on disk are judged with the project's
+    facts: that its logging reads the progress sink, and where that sink can hold a value."""
+    project = tmp_path / "assistant"
+    shutil.copytree(TESTDATA / "projects" / "context_flow_variable_scopes", project)
+    whole = [(f["line"], f["message"]) for f in run_json(".", cwd=project) if f["filename"].endswith("research.py")]
+    edited = (project / "assistant" / "research.py").read_bytes() + b"# edited in the editor\n"
+    buffer = run_ctxlint(
+        "check", "--output-format", "json", "--no-cache", "--stdin-filename", "assistant/research.py", cwd=project, stdin=edited
+    )
+    assert [(f["line"], f["message"]) for f in json.loads(buffer.stdout)] == whole == [(14, whole[0][1])]
 
 
 RUNTIME = '''

@@ -203,6 +203,16 @@ PROGRAM_ROOTS = frozenset({"main", "lifespan", "startup", "on_startup", "create_
 # invocation of the program runs one, once, as its `main()`.
 CLI_LIBRARIES = frozenset({"typer", "click"})
 CLI_COMMAND_DECORATOR_METHODS = frozenset({"command", "group", "callback"})
+# A `cmd.Cmd` shell's command loop runs its commands for the user at the terminal, one
+# at a time: each is a program's root, like a command-line command.
+SHELL_BASES = frozenset({"cmd.Cmd"})
+SHELL_COMMAND_METHODS = frozenset({"default", "emptyline", "onecmd", "precmd", "postcmd", "preloop", "postloop"})
+
+
+def is_shell_command(method: str) -> bool:
+    return method.startswith("do_") or method in SHELL_COMMAND_METHODS
+
+
 # What the process calls for itself, at exit or on a signal, with no caller of ours:
 # registration -> the position of the callback (`atexit.register(f)`, `@atexit.register`,
 # `signal.signal(SIGTERM, f)`).
@@ -240,3 +250,17 @@ FOREIGN_CALLBACKS: dict[str, tuple[frozenset, str]] = {
     # an addon's event hooks run on mitmproxy's event loop, for the proxied traffic
     "mitmproxy": (MITMPROXY_HOOKS, "mitmproxy event hook"),
 }
+
+
+def is_test_path(where: str) -> bool:
+    """SPEC §3 "Tests": under `tests/`, `test_*.py`, `*_test.py`, `conftest.py` (a
+    `path:line` is accepted)."""
+    path = where.rsplit(":", 1)[0] if where.rsplit(":", 1)[-1].isdigit() else where
+    parts = path.replace("\\", "/").split("/")
+    name = parts[-1]
+    return (
+        "tests" in parts[:-1]
+        or name.startswith("test_")
+        or name.endswith("_test.py")
+        or name == "conftest.py"
+    )

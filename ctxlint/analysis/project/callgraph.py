@@ -170,6 +170,7 @@ class _FileGraph:
         self.listeners: list[list] = []  # [object reference, function]: runs inside calls on it
         self.module_sets: list[str] = []  # `T:` writes of the module's top-level code
         self.process_callbacks: list[tuple[str, str]] = []  # (qualname, what): run at exit, on a signal
+        self.registered: list[tuple[str, str]] = []  # (qualname, what): a request or message handler registered by a call
         self.pools: list[bool] = []  # per `ThreadPoolExecutor(...)` made here: its initializer gets a copied context
         self.imports: dict[str, str] = {}  # name -> dotted path, of the module's top-level `from ... import`
         self.star_imports: list[str] = []  # the modules of its top-level `from ... import *`
@@ -218,6 +219,9 @@ class _FileGraph:
         for qualname, what in self.process_callbacks:
             if qualname in self.functions:
                 self.functions[qualname].setdefault("root", what)
+        for qualname, what in self.registered:
+            if qualname in self.functions:
+                self.functions[qualname].setdefault("entry", what)
         for facts in self.functions.values():
             for listed in ("methods", "emptied"):
                 if listed in facts:
@@ -360,6 +364,10 @@ class _FileGraph:
             applied = self._reference(target, scope)
             if applied is not None and applied[:2] in ("L:", "P:"):
                 decorated.append([applied, isinstance(decorator, ast.Call)])
+        if scope.is_class and entrypoint_table.is_shell_command(node.name):
+            bases = self.classes[scope.qualname]["bases"]
+            if any(base.removeprefix("P:") in entrypoint_table.SHELL_BASES for base in bases):
+                root = root or "command of a `cmd.Cmd` shell"
         if scope.qualname:
             scope.locals[node.name] = f"L:{qualname}"
         facts = inner.facts
@@ -465,6 +473,7 @@ class _FileGraph:
             callback = self._reference(node.args[2], scope)
             if callback is not None and callback.startswith("L:"):
                 self._listener(node.args[0], callback[2:], scope)
+        self._registration(node, path, scope)
         self._arguments(node, scope)
         if scope.facts.get("calls") is not None and _hands_over(node.func):
             scope.facts["hops"] = True  # hands work to a thread, pool or process
@@ -487,7 +496,7 @@ class _FileGraph:
             # function a runner handed on runs (`submit(asyncio.run, fetch(...))`)
             handed = argument.func if after_runner and isinstance(argument, ast.Call) else argument
             after_runner = isinstance(argument, (ast.Name, ast.Attribute)) and self._path_text(argument, scope) in readers.RUNNERS
-            if isinstance(handed, (ast.Name, ast.Attribute)):
+            if isinstance(handed, (ast.Name, ast.Attribute, ast.Subscript)):  # (a subscript: a table's entry)
                 mention = self._reference(handed, scope)
                 for entry in mention[2:].split("|") if mention is not None and mention.startswith(_ENTRY) else [mention]:
                     if entry is not None and (entry[:2] in ("L:", "P:", "S:") or entry.startswith(OWN_PARAMETER)):
@@ -567,6 +576,26 @@ class _FileGraph:
             if frame is not None:
                 self.process_callbacks.append((f"{frame.qualname}.{reference[2:]}", registration))
 
+    def _registration(self, node: ast.Call, path: Optional[str], scope: _Scope) -> None:
+        """`app.router.add_post("/hook", self._handle)`, `web.get("/", index)`: the handler
+        serves requests or messages (the registrations of `analysis/entrypoints.py`)."""
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        spec = entrypoint_table.REGISTRATIONS.get(name) or entrypoint_table.RESOLVED_REGISTRATIONS.get(path or "")
+        if spec is None:
+            return
+        positions, keywords, what = spec
+        handlers = [node.args[index] for index in positions if index < len(node.args)]
+        handlers += [kw.value for kw in node.keywords if kw.arg in keywords]
+        for handler in handlers:
+            reference = self._reference(handler, scope)
+            if reference is not None and reference.startswith("L:"):
+                self.registered.append((reference[2:], what))
+            elif reference is not None and reference.startswith("S:"):
+                frame = _class_frame(scope)
+                if frame is not None:
+                    self.registered.append((f"{frame.qualname}.{reference[2:]}", what))
+
     def _initializer_copies(self, pool: ast.Call, scope: _Scope) -> bool:
         """`ThreadPoolExecutor(initializer=set_context, initargs=(copy_context(),))`, or
         `initargs=(parent,)` with `parent = copy_context()`: each worker starts in a copy
@@ -615,7 +644,7 @@ class _FileGraph:
             called = [self._reference(call.func, scope) for call in ast.walk(node.body) if isinstance(call, ast.Call)]
             kept = [ref for ref in called if ref is not None and (ref[:2] in ("L:", "P:", "S:") or ref.startswith(OWN_PARAMETER))]
             return "Λ:" + ";".join(kept)
-        if isinstance(node, (ast.Name, ast.Attribute)):
+        if isinstance(node, (ast.Name, ast.Attribute, ast.Subscript)):
             reference = self._reference(node, scope)
             if reference is not None and (reference[:2] in ("L:", "P:", "S:") or reference.startswith(OWN_PARAMETER)):
                 return reference
@@ -854,10 +883,10 @@ def _module_statements(body: list) -> list:
 
 
 def _table(kind: str, entries: list, every: bool = False) -> Optional[str]:
-    """A table of project callables (`{"pdf": pdf_parser, "docx": docx_parser}`, `K:`) or
+    """A table of project callables (`{"pdf": pdf_parser, "docx": self._docx}`, `K:`) or
     one of its entries (`E:`) as one reference. None unless every entry (with `every`), or
-    at least one, is a function, a class or a module."""
-    kept = sorted({entry for entry in entries if entry is not None and entry[:2] in ("L:", "P:") and not entry.endswith("()")})
+    at least one, is a function, a method of the class, a class or a module."""
+    kept = sorted({entry for entry in entries if entry is not None and entry[:2] in ("L:", "P:", "S:") and not entry.endswith("()")})
     if not kept or (every and len(kept) < len(set(entries))):
         return None
     return kind + "|".join(kept)

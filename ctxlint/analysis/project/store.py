@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     from ctxlint.settings import Settings
 
 
-FACTS_VERSION = 17
+FACTS_VERSION = 19
 
 # A file whose mtime is this close to "now" may still change within the same timestamp
 # tick; its stat signature is not trusted on the next run (git's "racy clean" problem).
@@ -362,8 +362,8 @@ def _context_flow(root: Path, entries: dict[str, list], facts: ProjectFacts) -> 
     summaries.load = lambda name: modules.get(name)  # reachability follows what is read, reads no more
     summaries.loaded = lambda: list(modules.values())
     entry_reached = summaries.reached_from_entry_points(loaded, views)
-    started = summaries.reached_from_program_roots(loaded)
     uncalled = _uncalled(root, python, loaded) if entry_reached else frozenset()
+    started = summaries.only_from_program_roots(summaries.reached_from_program_roots(loaded), loaded, uncalled)
     needs = {name: need for name, need in sorted(summaries.memo.items()) if need.kind != "free"}
     graphs = {name: module for name, module in sorted(modules.items()) if module is not None}
     libraries = {*bnd.HTTP_SHORTCUTS.values(), *bnd.HTTP_CLIENTS.values(), *readers.INSTRUMENTED_CLIENTS.values()}
@@ -374,12 +374,14 @@ def _context_flow(root: Path, entries: dict[str, list], facts: ProjectFacts) -> 
         if places:
             known[library] = places
     flow = ContextFlow(
-        graphs, tuple(python), needs, entry_reached, started, summaries.logging, uncalled,
-        summaries.views(loaded), summaries.reached_from_context_setters(loaded), known,
+        modules=graphs, paths=tuple(python), needs=needs, reached=entry_reached, started=started,
+        logging=summaries.logging, uncalled=uncalled, views=summaries.views(loaded),
+        set_reached=summaries.reached_from_context_setters(loaded), instrumented=known,
     )
     flow.read = {relative: entries[relative][1] for relative in python}
     flow.distributions = facts.distributions
     flow.methods = summaries.methods
+    flow.logging_variables = summaries.logging_variables
     scopes = VariableScopes(
         summaries,
         lambda: [module for module in list(modules.values()) if module is not None],

@@ -543,6 +543,29 @@ class Summaries:
             if is_program_root(qualname, function)
         )
 
+    def only_from_program_roots(
+        self, started: dict[str, str], modules: Iterable[ModuleGraph], uncalled: frozenset[str]
+    ) -> dict[str, str]:
+        """Of the functions reached from a program root, those no other code of the program
+        calls, directly or not: an SDK method that its module's own `__main__` block runs
+        also runs per call when the SDK's operations call it. Callers that run with no
+        caller context of their own (start-up code and what it nests, tests, a service's
+        callbacks) leave a function start-up code."""
+        seeds = []
+        for module in modules:
+            if entrypoint_table.is_test_path(module.path):
+                continue
+            for qualname, function in module.graph["functions"].items():
+                caller = f"{module.name}.{qualname}"
+                if caller in started or caller in uncalled or is_program_root(qualname, function):
+                    continue
+                parts = qualname.split(".")
+                if any(f"{module.name}.{'.'.join(parts[:end])}" in started for end in range(1, len(parts))):
+                    continue  # nested in start-up code (a thread's target defined there)
+                seeds += [(callee, "") for callee in self._callees(caller) if callee in started]
+        per_call = self._reached(seeds)
+        return {function: root for function, root in started.items() if function not in per_call}
+
     def reached_from_context_setters(self, modules: Iterable[ModuleGraph]) -> dict[str, str]:
         """Project functions called, directly or not, from one that sets a part of the
         context (a ContextVar's `set`, `context.attach`, structlog's `bind_contextvars`):
@@ -803,6 +826,7 @@ class ContextFlow:
     # there (`variables.py`)
     unheld: dict[str, frozenset[str]] = field(default_factory=dict)
     methods: dict[str, tuple[str, ...]] = field(default_factory=dict)  # `Summaries.methods`
+    logging_variables: tuple[str, ...] = ("",)  # `Summaries.logging_variables`
 
     def __post_init__(self) -> None:
         self._resolver: Optional[Summaries] = None
@@ -822,6 +846,7 @@ class ContextFlow:
             resolver = Summaries(ModuleIndex((*self.paths, *(m.path for m in self.modules.values()))), self.modules.get, self._instrumented)
             resolver.loaded = self.modules.values
             resolver.logging, resolver._logging_known = self.logging, True
+            resolver.logging_variables = self.logging_variables
             resolver.methods = self.methods
             self._resolver = resolver
         return self._resolver

@@ -13,8 +13,9 @@ handlers, `main()` and `if __name__ == "__main__":`, tests. A set that outlives 
 (module level, `main()`, a sync handler whose thread serves the next request) holds
 anywhere, and so does one with callers out of sight. Callers are found by name: the
 project's modules that mention a function's name are read for them, and a method called
-on an object of unknown type (`store.add_watch(...)`) counts every project method of that
-name as its callee. A function only handed on as a value (a callback given to a library)
+on an object of unknown type (`store.add_watch(...)`, `bundle.model.parse_pdf(...)`) counts
+every project method of that name as its callee; calling an instance of a project class
+(`Parser(...)(...)`) calls its `__call__`. A function only handed on as a value (a callback given to a library)
 has callers out of sight, unless a project function receives it. A function handed to a
 thread or pool that starts from an empty context (`Thread(target=f)`, `submit(f)`) is not
 called by the code handing it over: nothing that code set holds in it.
@@ -240,11 +241,17 @@ class VariableScopes:
                 for reference, _line in function["calls"]:
                     handed = reference.startswith("A:")
                     target = reference[2:] if handed else reference
-                    if target[:2] not in ("L:", "P:", "S:") or target.endswith("()"):
+                    if target[:2] not in ("L:", "P:", "S:"):
                         continue
                     callee = summaries.function(target, module, cls)
                     if callee is None:
+                        if not handed and "()." in target:
+                            # `LLMBundle(...).mdl.parse_pdf(...)`: a method of an attribute
+                            # of an instance, an object of unknown type
+                            self._method_callers.setdefault(target.rsplit(".", 1)[-1], set()).add(caller)
                         continue
+                    if target.endswith("()") and (handed or target.endswith("()()") or not callee.endswith(".__call__")):
+                        continue  # what a call returned is called or handed on: out of sight
                     if handed and target in emptied:
                         self._run_empty.add(callee)  # the caller's values do not reach it
                         continue

@@ -16,6 +16,7 @@ from ctxlint.analysis.syntax import (
 from ctxlint.analysis.walker import iter_descendants
 from ctxlint.rules.base import Rule
 from ctxlint.semantics import boundaries as sem
+from ctxlint.semantics.entrypoints import is_test_path
 from ctxlint.semantics.instrumentation import (
     VENDOR_AGENTS,
     WRAPPER_LIBRARY,
@@ -23,19 +24,6 @@ from ctxlint.semantics.instrumentation import (
 )
 
 MEMO_KEY = "ctxlint.boundaries"
-
-def is_test_path(where: str) -> bool:
-    """SPEC §3 "Tests": under `tests/`, `test_*.py`, `*_test.py`, `conftest.py` (a
-    `path:line` is accepted)."""
-    path = where.rsplit(":", 1)[0] if where.rsplit(":", 1)[-1].isdigit() else where
-    parts = path.replace("\\", "/").split("/")
-    name = parts[-1]
-    return (
-        "tests" in parts[:-1]
-        or name.startswith("test_")
-        or name.endswith("_test.py")
-        or name == "conftest.py"
-    )
 
 
 def _tracing_setup_outside_tests(facts, settings) -> bool:

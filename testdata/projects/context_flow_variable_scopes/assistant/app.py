@@ -3,6 +3,7 @@ import threading
 from quart import Quart
 
 from assistant.chat import Turn
+from assistant.pipeline import Pipeline
 from assistant.research import digest, research, summarise
 
 app = Quart(__name__)
@@ -24,4 +25,4 @@ async def chat():
 
 @app.post("/documents")
 async def upload():
-    return {"summary": summarise("a document")}
+    return {"summary": summarise("a document"), "outline": Pipeline().run("text", "a document")}

@@ -22,3 +22,9 @@ def digest(word):
     # run only by the thread `answer` starts, which begins with no sink set
     log.info("digesting %s", word)
     return pool.submit(search, word).result()
+
+
+def outline(text):
+    # reached from a webhook handler, a shell command, a callable object, a dispatch table
+    # and a model's method: none runs with the sink set
+    return pool.submit(search, text).result()
