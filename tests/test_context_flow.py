@@ -75,6 +75,20 @@ def test_a_contextvar_is_lost_only_where_it_can_hold_a_value() -> None:
     assert sorted(messages) == [("app.py", 17), ("research.py", 14), ("sweeps.py", 9)]
 
 
+def test_a_test_suite_keeps_context_of_its_own() -> None:
+    found = run_json(".", cwd=TESTDATA / "projects" / "context_flow_test_suite")
+    messages = {(f["filename"], f["line"]): f["message"] for f in found}
+    # a helper that drives its caller's coroutine in a pool thread (a nested coroutine
+    # awaiting the helper's parameter)
+    assert "`awaitable` is your caller's callable" in messages["ledger/blocking.py", 16]
+    # an autouse fixture sets the test's name, which the suite's HTTP transport reads for
+    # every request a client made with it sends: a helper the tests call, and a test itself
+    assert "`fetch` reads ContextVar `TEST_NAME` (via `fetch` → `client` → `_LogTransport.handle_request`)" in messages["tests/helpers.py", 30]
+    assert "reads ContextVar `TEST_NAME` (via `client` → `_LogTransport.handle_request`)" in messages["tests/test_entries.py", 12]
+    # not reported: the `acall` fixture's helper, which no test uses
+    assert sorted(messages) == [("ledger/blocking.py", 16), ("tests/helpers.py", 30), ("tests/test_entries.py", 12)]
+
+
 def test_sentry_integration_carries_only_sentrys_scope() -> None:
     messages = findings_of("context_flow_sentry")
     assert sorted(messages) == [24]

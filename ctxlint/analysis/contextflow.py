@@ -4,8 +4,9 @@ from the context, and where the hand-off happens (SPEC §3 "Context need", "Hop 
 The work is resolved to a project function through the file's bindings and the project's
 call graph (`analysis/project/summaries.py`), whose summary says what it needs and why. A
 lambda is judged by what its body calls. The scope is *request* inside an entry point,
-*startup* at module level, in `main()`, in start-up hooks and in `__init__`/`start` of a
-long-lived object, and *per-call* anywhere else.
+*startup* at module level, in `main()`, in start-up hooks, in `__init__`/`start` of a
+long-lived object and in a test (unless an autouse fixture sets context around it), and
+*per-call* anywhere else.
 """
 
 from __future__ import annotations
@@ -175,7 +176,7 @@ class _Resolver:
         """A lambda runs what its body calls: their needs together."""
         parameters = {param.name.value for param in _parameters(node.params)}
         need = Need()
-        caller = None
+        caller = owner_id = None
         for call in (n for n in (node.body, *iter_descendants(node.body)) if isinstance(n, cst.Call)):
             func = call.func
             if isinstance(func, cst.Attribute) and func.attr.value == "run" and call.args:
@@ -183,6 +184,10 @@ class _Resolver:
             if isinstance(func, cst.Name) and func.value in parameters:
                 continue  # a lambda's own parameter: whatever the hop passes in
             reference, parameter = self.reference(func)
+            closure = self._runs_enclosing_parameter(reference) if reference is not None else None
+            if closure is not None and caller is None:
+                # `lambda: asyncio.run(_await())`, `_await` awaiting this function's parameter
+                owner_id, parameter = closure
             caller = caller or parameter
             owner = self._parameter_owner(func) if reference is None else None
             direct = self._direct(call)
@@ -200,7 +205,7 @@ class _Resolver:
                 if inner.parts or inner.unknown:
                     inner = _prefixed(inner, source(func))
             need = _merged(need, inner)
-        return Work("lambda", need, caller)
+        return Work("lambda", need, caller, owner_id)
 
     def _direct(self, call: cst.Call) -> Need:
         """A call in a lambda that reads the context itself (`var.get()`, `get_current_span()`)."""
@@ -368,7 +373,10 @@ def caller_supplied(work: Work, hop: str, context: "FileContext") -> Optional[st
     """Why running the caller's callable `work` loses context that matters, judged by what
     the project's own callers hand over: nothing known (a library API, an expression out of
     sight) is your caller's callable; a callable that needs the context says so; callables
-    that need nothing, or already run in a copied context, lose nothing."""
+    that need nothing, or already run in a copied context, lose nothing. A test helper that
+    no code of the service names (a fixture no test uses) has no caller to lose it for."""
+    if entrypoint_table.is_test_path(context.relative_path) and hop_function(context) in context.facts.flow.uncalled:
+        return None
     return handed_over(work.caller_function, work.caller_parameter, f"`{work.caller_parameter}`", hop, context)
 
 
@@ -510,6 +518,9 @@ def hop_scope(context: "FileContext") -> HopScope:
     root = flow.started.get(function_id)
     if root is not None and _context_setter(function, context) is None:
         return HopScope(STARTUP, f"reached from `{root}`")
+    fixture = _context_fixture(function, context)
+    if fixture is not None:
+        return HopScope(PER_CALL, f"test `{function.name}` runs inside the autouse fixture `{display(fixture)}`, which sets context")
     if function_id in flow.uncalled and _context_setter(function, context) is None:
         # a service's function nothing of the project calls: a framework's callback (a
         # proxy hook, a metrics collector) or dead code, run with no request of ours
@@ -571,6 +582,17 @@ def _root_reason(scope: Scope) -> Optional[str]:
         return f"in start-up hook `{name}`"
     if name.startswith("test") and (scope.parent is None or scope.parent.kind in ("module", "class")):
         return f"in test `{name}`"
+    return None
+
+
+def _context_fixture(scope: Scope, context: "FileContext") -> Optional[str]:
+    """An autouse pytest fixture that sets context around the test `scope` (its module's,
+    or a `conftest.py`'s above it), as a function id."""
+    if not scope.name.startswith("test") or (scope.parent is not None and scope.parent.kind not in ("module", "class")):
+        return None
+    for path, fixture in sorted(context.facts.flow.context_fixtures.items()):
+        if entrypoint_table.fixture_covers(path, context.relative_path):
+            return fixture
     return None
 
 

@@ -181,6 +181,17 @@ LOGGING_HOOK_BASES: dict[str, str] = {
     "logging.Handler": "emit",
     "logging.StreamHandler": "emit",
 }
+# A client's transport runs for every request the client sends: work that makes a client
+# with a project transport whose hook reads the context sends its requests through that
+# hook. base -> the method that runs per request.
+TRANSPORT_HOOK_BASES: dict[str, str] = {
+    "httpx.BaseTransport": "handle_request",
+    "httpx.HTTPTransport": "handle_request",
+    "httpx.AsyncBaseTransport": "handle_async_request",
+    "httpx.AsyncHTTPTransport": "handle_async_request",
+    "requests.adapters.BaseAdapter": "send",
+    "requests.adapters.HTTPAdapter": "send",
+}
 LOG_RECORD_FACTORY = "logging.setLogRecordFactory"
 # What a file must contain to set up context-aware logging: structlog's merge, a record
 # factory, or a class deriving from a logging Filter, Formatter, LoggerAdapter or Handler.

@@ -252,6 +252,21 @@ FOREIGN_CALLBACKS: dict[str, tuple[frozenset, str]] = {
 }
 
 
+# `@pytest.fixture(autouse=True)`: runs before (and, past its `yield`, after) every test
+# of its module, or of its directory for a `conftest.py`, in the test's own context.
+PYTEST_FIXTURE = "pytest.fixture"
+AUTOUSE = b"autouse"
+
+
+def fixture_covers(fixture_path: str, test_path: str) -> bool:
+    """Whether an autouse fixture defined in `fixture_path` runs around the tests of
+    `test_path`."""
+    directory, _, name = fixture_path.rpartition("/")
+    if name != "conftest.py":
+        return fixture_path == test_path
+    return not directory or test_path.startswith(directory + "/")
+
+
 def is_test_path(where: str) -> bool:
     """SPEC §3 "Tests": under `tests/`, `test_*.py`, `*_test.py`, `conftest.py` (a
     `path:line` is accepted)."""

@@ -294,11 +294,22 @@ class _FileGraph:
             for reference, line in mentioned.facts["calls"]:
                 if reference[:2] in ("L:", "P:", "S:"):
                     self._record(scope, "A:" + reference, line)
+            if mentioned.facts.get("hops"):
+                scope.facts["hops"] = True  # (`lambda f: loop.run_in_executor(None, f)`: the function makes a hop)
         return True
 
     def _on_yield(self, node: ast.AST, scope: _Scope) -> bool:
         if scope.qualname in self.functions and not isinstance(scope.node, ast.Lambda):
             scope.facts["yields"] = True
+        return False
+
+    def _on_await(self, node: ast.Await, scope: _Scope) -> bool:
+        """`await awaitable` in a coroutine nested in the function whose parameter it is: it
+        runs the caller's coroutine, as a call of a parameter would."""
+        if isinstance(node.value, ast.Name) and scope.qualname in self.functions:
+            reference = self._reference(node.value, scope)
+            if reference is not None and reference.startswith("O:"):
+                self._record(scope, reference, node.lineno)
         return False
 
     def _on_try(self, node: ast.Try, scope: _Scope) -> bool:
@@ -350,10 +361,13 @@ class _FileGraph:
         entry = ""
         root = ""
         decorated = []
+        autouse = False
         for decorator in node.decorator_list:
             target = decorator.func if isinstance(decorator, ast.Call) else decorator
             method = target.attr if isinstance(target, ast.Attribute) else None
             path = self._path_text(target, scope) or ""
+            if path == entrypoint_table.PYTEST_FIXTURE and isinstance(decorator, ast.Call):
+                autouse = any(kw.arg == "autouse" and isinstance(kw.value, ast.Constant) and kw.value.value is True for kw in decorator.keywords)
             found = readers.tracing_decorator(path, method)
             if found is not None:
                 traced = [found[0], found[1], decorator.lineno]
@@ -377,6 +391,8 @@ class _FileGraph:
             facts["entry"] = entry
         if root:
             facts["root"] = root
+        if autouse:
+            facts["autouse"] = True  # pytest runs it around each test of its module or directory
         if decorated:
             facts["decorated"] = decorated
         if scope.is_class:
@@ -412,6 +428,9 @@ class _FileGraph:
             hook = readers.LOGGING_HOOK_BASES.get((base or "").removeprefix("P:"))
             if hook is not None and hook in methods:
                 self.logging.append(["hook", f"{qualname}.{hook}", node.lineno])
+            hook = readers.TRANSPORT_HOOK_BASES.get(canonical((base or "").removeprefix("P:")))
+            if hook is not None and hook in methods:
+                self.classes[qualname]["transport_hook"] = hook
         for statement in node.body:
             if isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None:
                 if self._is_context_var(statement.value, scope):
@@ -760,6 +779,7 @@ _SPECIAL_NODES = {
     ast.ClassDef: _FileGraph._on_class,
     ast.Lambda: _FileGraph._on_lambda,
     ast.Try: _FileGraph._on_try,
+    ast.Await: _FileGraph._on_await,
     ast.Yield: _FileGraph._on_yield,
     ast.YieldFrom: _FileGraph._on_yield,
     ast.Call: _FileGraph._on_call,

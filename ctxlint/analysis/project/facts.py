@@ -66,6 +66,7 @@ class FileFacts:
     logging_setup: bool = False
     entry_points: bool = False  # decorates a request or message handler
     program_roots: bool = False  # defines `main()`, `lifespan`, `create_app`, `setup_*`
+    fixtures: bool = False  # may define a pytest fixture that runs around every test (`autouse=True`)
     graph: Optional[dict] = None
 
 def _plain(value: Any) -> Any:

@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     from ctxlint.settings import Settings
 
 
-FACTS_VERSION = 19
+FACTS_VERSION = 20
 
 # A file whose mtime is this close to "now" may still change within the same timestamp
 # tick; its stat signature is not trusted on the next run (git's "racy clean" problem).
@@ -109,6 +109,7 @@ def _python_facts(source: bytes) -> tuple[FileFacts, Optional[ast.Module]]:
     facts.program_roots = any(t in source for t in entrypoints_table.PROGRAM_ROOT_WORDS) and bool(
         entrypoints_table.PROGRAM_ROOT_LINE.search(source)
     )
+    facts.fixtures = entrypoints_table.AUTOUSE in source
     if not any(token in source for token in _PY_TOKENS):
         return facts, None
     try:
@@ -354,10 +355,11 @@ def _context_flow(root: Path, entries: dict[str, list], facts: ProjectFacts) -> 
     for work in works:
         summaries.need(work)
     for relative in python:
-        if entries[relative][2].get("entry_points") or entries[relative][2].get("program_roots"):
+        if any(entries[relative][2].get(fact) for fact in ("entry_points", "program_roots", "fixtures")):
             load(module_name(relative))
     loaded = [module for module in list(modules.values()) if module is not None]
     views = summaries.view_handlers(loaded)  # (reads the modules of the views' project bases)
+    fixtures = summaries.context_fixtures(loaded)  # (reads the modules of the variables they set)
     reading = summaries.load
     summaries.load = lambda name: modules.get(name)  # reachability follows what is read, reads no more
     summaries.loaded = lambda: list(modules.values())
@@ -382,6 +384,7 @@ def _context_flow(root: Path, entries: dict[str, list], facts: ProjectFacts) -> 
     flow.distributions = facts.distributions
     flow.methods = summaries.methods
     flow.logging_variables = summaries.logging_variables
+    flow.context_fixtures = fixtures
     scopes = VariableScopes(
         summaries,
         lambda: [module for module in list(modules.values()) if module is not None],

@@ -342,6 +342,10 @@ class Summaries:
                 if need.unknown is None and self.callable_attribute(module, cls, text):
                     need.unknown = Use(f"calls `self.{text}`, a callable it was given", (function_id,), where)
             else:
+                transport = self._transport_hook(reference, module) if kind in ("L", "P") else None
+                if transport is not None:
+                    # the client made with it sends its requests through the hook
+                    _inherit(need, function_id, self._need(transport, stack, depth + 1))
                 callee = self.function(reference, module, cls)
                 if callee is not None:
                     inner = self._need(callee, stack, depth + 1)
@@ -583,6 +587,19 @@ class Summaries:
                         break
         return self._reached(called)
 
+    def context_fixtures(self, modules: Iterable[ModuleGraph]) -> dict[str, str]:
+        """The autouse pytest fixtures that set a part of the context, by the path of the
+        file defining them: the tests they run around run with it set."""
+        found: dict[str, str] = {}
+        for module in modules:
+            for qualname, function in module.graph["functions"].items():
+                if function.get("autouse") and any(
+                    kind == "W" or (kind == "T" and self.context_var(text, module) is not None)
+                    for kind, _, text in (reference.partition(":") for reference, _line in function["calls"])
+                ):
+                    found.setdefault(module.path, f"{module.name}.{qualname}")
+        return found
+
     def views(self, modules: Iterable[ModuleGraph]) -> tuple[str, ...]:
         """Classes deriving directly from a framework's class-based view or request handler
         (`tornado.web.RequestHandler`, Django's `View`): a project defining one serves
@@ -662,6 +679,17 @@ class Summaries:
             owner, outer = located
             wrappers += [f"{owner.name}.{inner}" for inner in owner.graph["functions"] if inner.startswith(outer + ".")]
         return wrappers
+
+    def _transport_hook(self, reference: str, module: ModuleGraph) -> Optional[str]:
+        """The method that runs per request (`handle_request`) of the project HTTP transport
+        a reference constructs (`_LogTransport(...)`), as a function id."""
+        kind, _, text = reference.partition(":")
+        owner: Optional[tuple[ModuleGraph, str]] = (module, text) if kind == "L" else self._imported(module, text) if kind == "P" else None
+        if owner is None:
+            return None
+        info = owner[0].graph["classes"].get(owner[1])
+        hook = info.get("transport_hook") if info is not None else None
+        return f"{owner[0].name}.{owner[1]}.{hook}" if hook else None
 
     def _listener(self, reference: str, module: ModuleGraph) -> Optional[str]:
         """The callback that runs inside a call on a module-level object (`engine.connect()`
@@ -827,6 +855,7 @@ class ContextFlow:
     unheld: dict[str, frozenset[str]] = field(default_factory=dict)
     methods: dict[str, tuple[str, ...]] = field(default_factory=dict)  # `Summaries.methods`
     logging_variables: tuple[str, ...] = ("",)  # `Summaries.logging_variables`
+    context_fixtures: dict[str, str] = field(default_factory=dict)  # `Summaries.context_fixtures`
 
     def __post_init__(self) -> None:
         self._resolver: Optional[Summaries] = None
@@ -938,4 +967,4 @@ class ContextFlow:
 def display(function_id: str) -> str:
     """How a message names a function: `Worker.run`, `render` (no module)."""
     parts = function_id.split(".")
-    return ".".join(parts[-2:]) if len(parts) >= 2 and parts[-2][:1].isupper() else parts[-1]
+    return ".".join(parts[-2:]) if len(parts) >= 2 and parts[-2].lstrip("_")[:1].isupper() else parts[-1]

@@ -9,16 +9,21 @@ directly or not, by one.
 
 Both walks go up the call graph: from each `set` to the callers that keep it, and from a
 hop's function to its callers. They stop at the program's roots: request and message
-handlers, `main()` and `if __name__ == "__main__":`, tests. A set that outlives a root
-(module level, `main()`, a sync handler whose thread serves the next request) holds
-anywhere, and so does one with callers out of sight. Callers are found by name: the
-project's modules that mention a function's name are read for them, and a method called
-on an object of unknown type (`store.add_watch(...)`, `bundle.model.parse_pdf(...)`) counts
-every project method of that name as its callee; calling an instance of a project class
-(`Parser(...)(...)`) calls its `__call__`. A function only handed on as a value (a callback given to a library)
-has callers out of sight, unless a project function receives it. A function handed to a
-thread or pool that starts from an empty context (`Thread(target=f)`, `submit(f)`) is not
-called by the code handing it over: nothing that code set holds in it.
+handlers (decorated, or registered by a call such as aiohttp's `add_post`), `main()` and
+`if __name__ == "__main__":`, a `cmd.Cmd` shell's commands, tests. A set that outlives a
+root (module level, `main()`, a sync handler whose thread serves the next request) holds
+anywhere, and so does one with callers out of sight. A test runs inside the autouse pytest
+fixtures of its module and of the `conftest.py` files above it: what they set holds in it.
+
+Callers are found by name: the project's modules that mention a function's name are read
+for them. A method called on an object of unknown type (`store.add_watch(...)`,
+`bundle.model.parse_pdf(...)`) counts every project method of that name as its callee;
+calling an instance of a project class (`Parser(...)(...)`) calls its `__call__`; a table
+of callables (`{"pdf": self._pdf}[kind]`) handed to a function is received by it. A
+function only handed on as a value (a callback given to a library) has callers out of
+sight, unless a project function receives it. A function handed to a thread or pool that
+starts from an empty context (`Thread(target=f)`, `submit(f)`) is not called by the code
+handing it over: nothing that code set holds in it.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Optional
 
 
 from ctxlint.analysis.project.summaries import is_program_root
+from ctxlint.semantics import entrypoints as entrypoint_table
 
 if TYPE_CHECKING:
     from ctxlint.analysis.project.summaries import ModuleGraph, Summaries
@@ -58,6 +64,7 @@ class VariableScopes:
         self._handed_away: set[str] = set()  # handed on as a value to something not the project's
         self._run_empty: set[str] = set()  # run by a thread or pool that starts from an empty context
         self._activators: dict[str, Optional[frozenset[str]]] = {}
+        self._fixtures: dict[str, list[str]] = {}  # variable -> files of the autouse fixtures setting it
 
     def unheld(self, function_id: str, variables: Iterable[str]) -> frozenset[str]:
         """Of `variables`, those that cannot hold a value while `function_id` runs."""
@@ -75,7 +82,7 @@ class VariableScopes:
                 if current in seen:
                     continue
                 seen.add(current)
-                if current in activators or len(seen) > MAX_FUNCTIONS:
+                if current in activators or len(seen) > MAX_FUNCTIONS or self._inside_fixture(current, variable):
                     return True
                 if not self._is_root(current):
                     climbing.append(current)
@@ -105,6 +112,8 @@ class VariableScopes:
             for qualname, function in module.graph["functions"].items():
                 if any(r[:2] == "T:" and summaries.context_var(r[2:], module) == variable for r, _line in function["calls"]):
                     setters.append(f"{module.name}.{qualname}")
+                    if function.get("autouse"):
+                        self._fixtures.setdefault(variable, []).append(module.path)
         if not setters:
             return None  # set out of sight (through an alias, by `ctx.run(var.set, ...)`)
         # (function, whether the value outlives it): a set that is never undone stays for
@@ -169,6 +178,14 @@ class VariableScopes:
             if ("X:", variable) in writes and ("T:", variable) not in writes:
                 return True
         return False
+
+    def _inside_fixture(self, function_id: str, variable: str) -> bool:
+        """A test that an autouse fixture setting `variable` runs inside."""
+        paths = self._fixtures.get(variable)
+        located = self.summaries.locate(function_id) if paths else None
+        if located is None or not located[1].rsplit(".", 1)[-1].startswith("test"):
+            return False
+        return any(entrypoint_table.fixture_covers(path, located[0].path) for path in paths)
 
     def _is_root(self, function_id: str) -> bool:
         located = self.summaries.locate(function_id)
