@@ -580,15 +580,20 @@ def _root_reason(scope: Scope) -> Optional[str]:
         return f"in `{name}`"
     if any(decorator.rsplit(".", 1)[-1] in entrypoint_table.STARTUP_DECORATOR_METHODS for decorator in scope.decorators if decorator):
         return f"in start-up hook `{name}`"
-    if name.startswith("test") and (scope.parent is None or scope.parent.kind in ("module", "class")):
+    if _is_test(scope):
         return f"in test `{name}`"
     return None
+
+
+def _is_test(scope: Scope) -> bool:
+    """A test the runner calls: `test*` at module level or in a class."""
+    return scope.name.startswith("test") and (scope.parent is None or scope.parent.kind in ("module", "class"))
 
 
 def _context_fixture(scope: Scope, context: "FileContext") -> Optional[str]:
     """An autouse pytest fixture that sets context around the test `scope` (its module's,
     or a `conftest.py`'s above it), as a function id."""
-    if not scope.name.startswith("test") or (scope.parent is not None and scope.parent.kind not in ("module", "class")):
+    if not _is_test(scope):
         return None
     for path, fixture in sorted(context.facts.flow.context_fixtures.items()):
         if entrypoint_table.fixture_covers(path, context.relative_path):

@@ -585,35 +585,32 @@ class _FileGraph:
     def _process_callback(self, callback: ast.AST, registration: str, scope: _Scope) -> None:
         """`atexit.register(cleanup)`, `signal.signal(SIGTERM, self._on_term)`: the function
         runs for the process itself."""
-        reference = self._reference(callback, scope)
-        if reference is None:
-            return
-        if reference.startswith("L:"):
-            self.process_callbacks.append((reference[2:], registration))
-        elif reference.startswith("S:"):
-            frame = _class_frame(scope)
-            if frame is not None:
-                self.process_callbacks.append((f"{frame.qualname}.{reference[2:]}", registration))
+        qualname = self._defined_here(callback, scope)
+        if qualname is not None:
+            self.process_callbacks.append((qualname, registration))
+
+    def _defined_here(self, node: ast.AST, scope: _Scope) -> Optional[str]:
+        """The qualname of the function of this module that `node` names: `f`, or
+        `self.f` in a method of `f`'s class."""
+        reference = self._reference(node, scope)
+        if reference is not None and reference.startswith("L:"):
+            return reference[2:]
+        frame = _class_frame(scope) if reference is not None and reference.startswith("S:") else None
+        return f"{frame.qualname}.{reference[2:]}" if frame is not None else None
 
     def _registration(self, node: ast.Call, path: Optional[str], scope: _Scope) -> None:
         """`app.router.add_post("/hook", self._handle)`, `web.get("/", index)`: the handler
         serves requests or messages (the registrations of `analysis/entrypoints.py`)."""
-        func = node.func
-        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-        spec = entrypoint_table.REGISTRATIONS.get(name) or entrypoint_table.RESOLVED_REGISTRATIONS.get(path or "")
+        spec = entrypoint_table.REGISTRATIONS.get(_called_name(node.func)) or entrypoint_table.RESOLVED_REGISTRATIONS.get(path or "")
         if spec is None:
             return
         positions, keywords, what = spec
         handlers = [node.args[index] for index in positions if index < len(node.args)]
         handlers += [kw.value for kw in node.keywords if kw.arg in keywords]
         for handler in handlers:
-            reference = self._reference(handler, scope)
-            if reference is not None and reference.startswith("L:"):
-                self.registered.append((reference[2:], what))
-            elif reference is not None and reference.startswith("S:"):
-                frame = _class_frame(scope)
-                if frame is not None:
-                    self.registered.append((f"{frame.qualname}.{reference[2:]}", what))
+            qualname = self._defined_here(handler, scope)
+            if qualname is not None:
+                self.registered.append((qualname, what))
 
     def _initializer_copies(self, pool: ast.Call, scope: _Scope) -> bool:
         """`ThreadPoolExecutor(initializer=set_context, initargs=(copy_context(),))`, or
@@ -839,9 +836,13 @@ def _statements(body: list) -> list:
     return found
 
 
+def _called_name(func: ast.AST) -> str:
+    """The last name of what a call calls: `submit` for `pool.submit`, `Thread` for `Thread`."""
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+
+
 def _hands_over(func: ast.AST) -> bool:
-    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-    return name in _HOP_NAMES
+    return _called_name(func) in _HOP_NAMES
 
 
 def _empties_context(call: ast.Call) -> bool:
@@ -850,7 +851,7 @@ def _empties_context(call: ast.Call) -> bool:
     (`Thread(..., context=...)`); `map` is left out: the builtin `map` and many other
     types' `map` run `f` right here."""
     func = call.func
-    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    name = _called_name(func)
     if name in _THREAD_STARTER_NAMES:
         return not any(keyword.arg == "context" for keyword in call.keywords)
     return isinstance(func, ast.Attribute) and name in _EMPTYING_METHODS

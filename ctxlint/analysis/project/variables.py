@@ -183,7 +183,7 @@ class VariableScopes:
         """A test that an autouse fixture setting `variable` runs inside."""
         paths = self._fixtures.get(variable)
         located = self.summaries.locate(function_id) if paths else None
-        if located is None or not located[1].rsplit(".", 1)[-1].startswith("test"):
+        if located is None or not _is_test(located[1]):
             return False
         return any(entrypoint_table.fixture_covers(path, located[0].path) for path in paths)
 
@@ -196,7 +196,7 @@ class VariableScopes:
         return bool(
             function.get("entry")
             or is_program_root(qualname, function)
-            or (qualname.rsplit(".", 1)[-1].startswith("test") and qualname.count(".") <= 1)  # run by the test runner
+            or _is_test(qualname)
         )
 
     def _callers_of_all(self, function_ids: list[str]) -> Optional[set[str]]:
@@ -277,3 +277,8 @@ class VariableScopes:
                         self._handed_away.add(callee)
             for _reference, function in module.graph.get("listeners", ()):
                 self._handed_away.add(f"{module.name}.{function}")
+
+
+def _is_test(qualname: str) -> bool:
+    """A test the runner calls (`test*` at module level or in a class): a program root."""
+    return qualname.rsplit(".", 1)[-1].startswith("test") and qualname.count(".") <= 1
