@@ -309,4 +309,6 @@ def test_work_and_handlers_are_found_through_re_exports_instances_methods_by_nam
     # a mixin's `dispatch` (re-exported by `from .patch import *`) runs for the requests
     # of the viewset mixing it in, and its `self.do` is the subclass's
     assert "and the hop runs for a request (reached from `InterceptMixin.dispatch`, run for the requests of view `CardViewSet`)" in messages[18]
+    # a worker that pushes an application context of its own reads `current_app` from it
+    # (realtime.py:39)
     assert sorted(messages) == [16, 17, 18, 26, 27]

@@ -403,7 +403,7 @@ def handed_over(function: Optional[str], parameter: str, label: str, hop: str, c
             need = flow.need(function) if function is not None else _external_need(reference, context)
             parts = uncovered(need, hop, context.facts)
             name = display(function) if function is not None else reference[2:]
-            for part in (readers.CONTEXTVARS, readers.LIBRARY, readers.OTEL, readers.SENTRY):
+            for part in readers.PARTS:
                 if part in parts:
                     return f"{label} is `{name}` in {file_of(where)}, and " + because(parts[part], name)
     return None

@@ -2,8 +2,11 @@
 (SPEC §3 "Context need"), by resolved dotted name, with the part of the context each reads.
 
 The part decides what can carry it into a thread (runtime-semantics.md §A.4, §B.6):
-- `CONTEXTVARS`: a `contextvars.ContextVar` (the project's, a library's, Flask's context
-  locals); only a copied context carries it.
+- `CONTEXTVARS`: a `contextvars.ContextVar` (the project's, a library's); only a copied
+  context carries it.
+- `FLASK`: Flask's application and request context (its locals live in a ContextVar since
+  Flask 2.3); a copied context or `copy_current_request_context` carries it, and work that
+  pushes a context of its own (`with app.app_context():`) needs none of the caller's.
 - `OTEL`: the OpenTelemetry current context (its own ContextVar); `ThreadingInstrumentor`
   carries it into `Thread`, `Timer` and `ThreadPoolExecutor.submit`/`map`.
 - `SENTRY`: Sentry's scopes; sentry-sdk 2.x's default `ThreadingIntegration` forks them
@@ -21,9 +24,11 @@ import re
 from typing import Optional
 
 CONTEXTVARS = "contextvars"
+FLASK = "flask"
 OTEL = "opentelemetry"
 SENTRY = "sentry"
 LIBRARY = "library"
+PARTS = (CONTEXTVARS, FLASK, LIBRARY, OTEL, SENTRY)  # the order a finding looks for the one it names
 
 CONTEXT_VAR_CLASS = "contextvars.ContextVar"
 
@@ -90,6 +95,9 @@ FLASK_LOCALS: dict[str, str] = {
     "flask_babel.lazy_gettext": "flask-babel's locale (the request context)",
     "flask_babel._": "flask-babel's locale (the request context)",
 }
+# Methods of a Flask application that push its context for the block they open
+# (`with app.app_context():`): the code inside has Flask's context of its own.
+FLASK_CONTEXT_PUSHERS = frozenset({"app_context", "request_context", "test_request_context"})
 
 # Clients of libraries whose OpenTelemetry instrumentation opens a span per call, under
 # the current one: constructor path -> instrumentation entry-point name. Any method chain
@@ -242,7 +250,7 @@ def reading_call(path: str) -> Optional[tuple[str, str]]:
                 return part, what
     if path in FLASK_LOCALS or path.rsplit(".", 1)[0] in FLASK_LOCALS:
         local = path if path in FLASK_LOCALS else path.rsplit(".", 1)[0]
-        return CONTEXTVARS, FLASK_LOCALS[local]
+        return FLASK, FLASK_LOCALS[local]
     return None
 
 

@@ -14,7 +14,7 @@ A call is recorded by what its callee is, as far as this file can tell:
     A:<reference>       an L:/P:/S: callable only mentioned (an argument, a lambda's call)
     R:<part>:<what>     a direct read of the context (a table of semantics/context_readers.py)
     W:<part>            a write of that part of the context (`attach`, `use_scope`): the work
-                        was handed it explicitly
+                        was handed it explicitly, or pushes its own (`app.app_context()`)
     T:<variable ref>    `<var>.set(...)`: a write, if the reference is a ContextVar
     X:<variable ref>    `<var>.reset(...)`: the write undone, if the reference is a ContextVar
     K:<ref>|<ref>...    (only while walking) a table of callables (`{"pdf": pdf, ...}`), and
@@ -43,6 +43,7 @@ import sys
 from collections import deque
 from typing import Iterator, Optional, Union
 
+from ctxlint.analysis.project.scan import code_fields
 from ctxlint.semantics import canonical, concurrency
 from ctxlint.semantics import context_readers as readers
 from ctxlint.semantics import entrypoints as entrypoint_table
@@ -60,9 +61,12 @@ EMPTY_GRAPH: dict = {
     "functions": {}, "classes": {}, "context_vars": [], "instances": {}, "logging": [], "arguments": [],
     "listeners": [], "module_sets": [], "pools": [], "imports": {}, "star_imports": [],
 }
-# Nodes that hold statements: statements, `except` clauses, `match` cases.
-_BLOCKS = (ast.stmt, ast.excepthandler, ast.match_case) if hasattr(ast, "match_case") else (ast.stmt, ast.excepthandler)
-_LEAVES = frozenset({ast.Constant, ast.Load, ast.Store, ast.Del, ast.Pass, ast.Break, ast.Continue, ast.alias})
+# The fields that hold blocks: statements, `except` clauses, `match` cases.
+_BLOCK_FIELD_NAMES = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
+_BLOCK_FIELDS: dict[type, tuple[str, ...]] = {}  # statement type -> its fields among them
+_LEAVES = frozenset(
+    {ast.Constant, ast.Load, ast.Store, ast.Del, ast.Pass, ast.Break, ast.Continue, ast.alias, ast.MatchSingleton}
+)
 # A ContextVar's methods as the call graph records them (module docstring).
 _VARIABLE_METHODS = {"get": "V", "set": "T", "reset": "X"}
 _HOP_NAMES = frozenset({"Thread", "Timer", "start_new_thread", "submit", "map", "run_in_executor", "apply_async", "Process"})
@@ -251,13 +255,14 @@ class _FileGraph:
         special = _SPECIAL_NODES.get(kind)
         if special is not None and special(self, node, scope):
             return  # judged whole
-        for field in node._fields:
+        for field in code_fields(kind):
             value = getattr(node, field, None)
             if type(value) is list:
                 for child in value:
-                    if isinstance(child, ast.AST):
+                    # (None: a `**spread`'s key in a dict display)
+                    if child is not None and type(child) not in _LEAVES:
                         self._node(child, scope)
-            elif isinstance(value, ast.AST):
+            elif value is not None and type(value) not in _LEAVES:
                 self._node(value, scope)
 
     # The nodes `_node` looks at before (or instead of) walking their children. Each
@@ -493,7 +498,7 @@ class _FileGraph:
             if callback is not None and callback.startswith("L:"):
                 self._listener(node.args[0], callback[2:], scope)
         self._registration(node, path, scope)
-        self._arguments(node, scope)
+        self._arguments(node, reference, scope)
         if scope.facts.get("calls") is not None and _hands_over(node.func):
             scope.facts["hops"] = True  # hands work to a thread, pool or process
         if node.args and path == readers.LOG_RECORD_FACTORY:
@@ -514,9 +519,12 @@ class _FileGraph:
             # mentioned here; the project pass still summarises it; so is the coroutine
             # function a runner handed on runs (`submit(asyncio.run, fetch(...))`)
             handed = argument.func if after_runner and isinstance(argument, ast.Call) else argument
-            after_runner = isinstance(argument, (ast.Name, ast.Attribute)) and self._path_text(argument, scope) in readers.RUNNERS
-            if isinstance(handed, (ast.Name, ast.Attribute, ast.Subscript)):  # (a subscript: a table's entry)
-                mention = self._reference(handed, scope)
+            mention = self._reference(handed, scope) if isinstance(handed, (ast.Name, ast.Attribute, ast.Subscript)) else None
+            after_runner = (
+                handed is argument and isinstance(argument, (ast.Name, ast.Attribute))
+                and mention is not None and mention.startswith("P:") and canonical(mention[2:]) in readers.RUNNERS
+            )
+            if mention is not None:  # (a subscript: a table's entry)
                 for entry in mention[2:].split("|") if mention is not None and mention.startswith(_ENTRY) else [mention]:
                     if entry is not None and (entry[:2] in ("L:", "P:", "S:") or entry.startswith(OWN_PARAMETER)):
                         self._record(scope, "A:" + entry, argument.lineno)
@@ -524,6 +532,9 @@ class _FileGraph:
                             scope.facts.setdefault("emptied", set()).add(entry)
         if path in readers.WRITERS:
             self._record(scope, f"W:{readers.WRITERS[path]}", line)
+            return
+        if isinstance(func, ast.Attribute) and func.attr in readers.FLASK_CONTEXT_PUSHERS:
+            self._record(scope, f"W:{readers.FLASK}", line)  # `with app.app_context():`
             return
         if path in readers.RUNNERS and node.args:
             runs = self._reference(node.args[0], scope)
@@ -632,10 +643,10 @@ class _FileGraph:
         name = f"{frame.qualname}.{reference[2:]}" if frame is not None else None
         return f"L:{name}" if name in self.context_vars else reference
 
-    def _arguments(self, node: ast.Call, scope: _Scope) -> None:
-        """What a call to a possible project function hands over that it may run: for the
-        project pass to tell what a caller-supplied callable really is."""
-        callee = self._reference(node.func, scope)
+    def _arguments(self, node: ast.Call, callee: Optional[str], scope: _Scope) -> None:
+        """What a call to a possible project function (`callee`, the reference of what it
+        calls) hands over that it may run: for the project pass to tell what a
+        caller-supplied callable really is."""
         if callee is None or callee[:2] not in ("L:", "P:", "S:"):
             return
         positional = [self._argument(argument, scope) for argument in node.args if not isinstance(argument, ast.Starred)]
@@ -874,10 +885,13 @@ def _every_statement(body: list) -> Iterator[ast.AST]:
     while pending:
         node = pending.popleft()
         yield node
-        for field in node._fields:
+        fields = _BLOCK_FIELDS.get(type(node))
+        if fields is None:
+            fields = _BLOCK_FIELDS[type(node)] = tuple(field for field in node._fields if field in _BLOCK_FIELD_NAMES)
+        for field in fields:
             value = getattr(node, field, None)
-            if type(value) is list:
-                pending.extend(child for child in value if isinstance(child, _BLOCKS))
+            if type(value) is list:  # (not a lambda's or a conditional expression's `body`)
+                pending.extend(value)
 
 
 def _imported(node: ast.ImportFrom) -> dict[str, str]:

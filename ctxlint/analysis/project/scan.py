@@ -8,6 +8,27 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 
+# Fields that hold names, numbers, flags or operators, never code (`Global.names` and
+# `MatchClass.kwd_attrs` hold lists of names; 3.14's `Interpolation.str` the text of its
+# expression). `Import.names` holds `alias` nodes, which hold names.
+_SCALAR_FIELDS = frozenset(
+    {"ctx", "id", "arg", "attr", "name", "asname", "names", "module", "level", "type_comment", "kind",
+     "conversion", "is_async", "simple", "rest", "kwd_attrs", "tag", "op", "ops", "str"}
+)
+_VALUES = (ast.Constant, ast.MatchSingleton)  # their `value` is a constant, not a node
+_CODE_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def code_fields(kind: type) -> tuple[str, ...]:
+    """The fields of an `ast` node type that may hold code: a node, None, or a list of
+    nodes (and None: a `**spread`'s key in a dict display). Looking up a type's fields
+    beats testing every value for being a node, in the project pass's hot loops."""
+    fields = _CODE_FIELDS.get(kind)
+    if fields is None:
+        fields = _CODE_FIELDS[kind] = () if kind in _VALUES else tuple(f for f in kind._fields if f not in _SCALAR_FIELDS)
+    return fields
+
+
 def dotted_text(node: ast.AST) -> str:
     """`a.b.c` for Name/Attribute chains, "<object>" for anything else."""
     parts = []
@@ -124,11 +145,11 @@ def scan_tree(tree: ast.AST) -> Scan:
         elif kind is ast.Constant:
             continue
         children = []
-        for name in node._fields:
+        for name in _CODE_FIELDS.get(kind) or code_fields(kind):
             value = getattr(node, name, None)
-            if isinstance(value, list):
-                children.extend(item for item in value if isinstance(item, ast.AST))
-            elif isinstance(value, ast.AST):
+            if type(value) is list:
+                children.extend(item for item in value if item is not None)
+            elif value is not None:
                 children.append(value)
         for child in reversed(children):  # popped in source order
             push((child, frames))

@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     from ctxlint.settings import Settings
 
 
-FACTS_VERSION = 20
+FACTS_VERSION = 21
 
 # A file whose mtime is this close to "now" may still change within the same timestamp
 # tick; its stat signature is not trusted on the next run (git's "racy clean" problem).
@@ -166,8 +166,6 @@ def _extract(path: Path, data: bytes, is_python: bool) -> FileFacts:
     return extract_launch_facts(data.decode("utf-8", errors="replace"))
 
 _MEMO: dict[tuple, ProjectFacts] = {}
-# A word of code, for the scans that look for names before running their exact patterns.
-_WORD = re.compile(rb"\w+")
 
 def _cache_file(cache_dir: Path, root: Path) -> Path:
     tag = hashlib.sha256(str(root).encode()).hexdigest()[:12]
@@ -484,11 +482,12 @@ def _uncalled(root: Path, python: list[str], modules: list[ModuleGraph]) -> froz
                 names.setdefault(name, []).append(f"{module.name}.{qualname}")
     if not names:
         return frozenset()
-    wanted = {name.encode() for name in names if name.isascii()}
+    wanted = sorted(name.encode() for name in names if name.isascii())
+    mention = re.compile(rb"\b(?:" + b"|".join(wanted) + rb")\b")  # (a name is one whole word)
     mentions: Counter[bytes] = Counter()
     for _relative, data in _texts(root, python):
-        words = Counter(_WORD.findall(data))
-        mentions.update({word: words[word] for word in wanted if word in words})
+        if any(name in data for name in wanted):
+            mentions.update(mention.findall(data))
     return frozenset(
         function
         for name, functions in names.items()

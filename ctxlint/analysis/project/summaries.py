@@ -87,10 +87,17 @@ class ModuleIndex:
         # a module's whole name is that module, whatever else ends with it: `jobs` at the
         # root is `jobs`, not also `app.jobs`
         self.by_suffix.update((name, name) for name in self.path_of)
+        self._splits: dict[tuple[str, str, bool], Optional[tuple[str, str]]] = {}
 
     def split(self, path: str, current: str, is_package: bool) -> Optional[tuple[str, str]]:
         """(module, member) for a dotted path used in module `current`; relative paths
         (`.jobs.run`) are resolved against `current`'s package."""
+        key = (path, current, is_package)
+        if key not in self._splits:  # (the same paths are resolved again and again)
+            self._splits[key] = self._split(path, current, is_package)
+        return self._splits[key]
+
+    def _split(self, path: str, current: str, is_package: bool) -> Optional[tuple[str, str]]:
         if path.startswith("."):
             level = len(path) - len(path.lstrip("."))
             package = current.split(".") if is_package else current.split(".")[:-1]
@@ -737,9 +744,12 @@ class Summaries:
                 found = (readers.CONTEXTVARS, "structlog, which merges context variables into every event")
             else:
                 function = f"{module.name}.{target}" if kind == "hook" else self.function(target, module)
-                if function is not None and readers.CONTEXTVARS in self.need(function).parts:
+                need = self.need(function) if function is not None else FREE
+                if readers.CONTEXTVARS in need.parts:
                     found = (readers.CONTEXTVARS, f"the logging {kind} `{display(function)}`, which reads a ContextVar")
-                    self.logging_variables = tuple(self.need(function).variables)
+                    self.logging_variables = tuple(need.variables)
+                elif readers.FLASK in need.parts:
+                    found = (readers.FLASK, f"the logging {kind} `{display(function)}`, which reads Flask's context")
             if found is not None:
                 break
         if found is None and instrumented_logging is not None:

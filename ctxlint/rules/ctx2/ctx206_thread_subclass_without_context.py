@@ -17,8 +17,9 @@ from ctxlint.analysis.syntax import (
     attribute_name,
 )
 from ctxlint.rules.base import Rule, WholeName
-from ctxlint.rules.ctx2.shared import PART_ORDER, is_service_loop, own_loops
+from ctxlint.rules.ctx2.shared import is_service_loop, own_loops
 from ctxlint.semantics import concurrency as sem
+from ctxlint.semantics import context_readers as readers
 
 
 class ThreadSubclassWithoutContext(Rule):
@@ -120,7 +121,7 @@ class ThreadSubclassWithoutContext(Rule):
         need = flow.need(function)
         label = f"{node.name.value}.run"
         parts = uncovered(need, SUBCLASS_RUN, facts)
-        for part in PART_ORDER:
+        for part in readers.PARTS:
             if part in parts:
                 return because(parts[part], label)
         # `run()` calls a callable the object was given: what the constructions hand over

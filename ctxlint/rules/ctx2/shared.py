@@ -58,7 +58,8 @@ HOW_THE_WORK_IS_JUDGED = """
     only where a request's context exists: in or reached from a request or message
     handler (an ASGI application included), or reached from code that sets a ContextVar.
     Work that needs nothing (computation, files, locks, third-party calls) is never
-    reported. A project ContextVar is lost only where it can hold a value: in the code
+    reported, nor is Flask's context where the work pushes its own
+    (`with app.app_context():`). A project ContextVar is lost only where it can hold a value: in the code
     that runs after one of its `set`s until it is undone (the setter, what it calls, and
     the callers it leaves the value to, a generator's consumer while it is suspended;
     `analysis/project/variables.py`). Where that is not known (a set at import, in
@@ -118,7 +119,7 @@ class ContextCarryingRule(Rule):
         if scope.kind == STARTUP:
             return None
         parts = uncovered(work.need, kind, context.facts, hop_function(context))
-        for part in PART_ORDER:
+        for part in readers.PARTS:
             if part in parts:
                 reason = because(parts[part], work.label) + carriers_note(work.need, kind, context.facts)
                 return Verdict(reason, path_places(parts[part], context.facts.flow))
@@ -213,7 +214,6 @@ def sentry_helper_source(sentry: str) -> str:
 
 
 # The part a message names first: the one no integration can ever carry.
-PART_ORDER = (readers.CONTEXTVARS, readers.LIBRARY, readers.OTEL, readers.SENTRY)
 
 
 def own_loops(function: cst.FunctionDef) -> list[cst.While]:

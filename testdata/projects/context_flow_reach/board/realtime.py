@@ -1,6 +1,6 @@
 import threading
 
-from flask import Flask
+from flask import Flask, current_app
 from flask_babel import gettext
 from flask_socketio import SocketIO
 
@@ -30,4 +30,16 @@ def init_socketio(app: Flask) -> SocketIO:
     def on_import(data):
         Importer(BoardStore(), Archive()).import_cards(data["titles"])
 
+    @socketio.on("archive")
+    def on_archive(data):
+        def work():
+            with app.app_context():  # the worker pushes an application context of its own
+                Archive().expire(data["board"], _retention_days())
+
+        threading.Thread(target=work, daemon=True).start()
+
     return socketio
+
+
+def _retention_days() -> int:
+    return current_app.config["ARCHIVE_DAYS"]
