@@ -27,7 +27,7 @@ def test_every_service_names_what_it_was_judged_for_or_is_judged_for_everything(
     names = {service["name"] for service in data["services"]}
     assert {hop["service"] for hop in data["hops"]} <= names
     partial = {service["name"]: service["judged_for"] for service in data["services"] if "judged_for" in service}
-    assert partial == {name: ["CTX2"] for name in ("ragflow", "seer", "skyvern", "openhands", "promptflow", "localstack", "jumpserver", "zentral", "letta", "flagsmith", "phoenix", "nautobot", "polar")}
+    assert partial == {name: ["CTX2"] for name in ("ragflow", "seer", "skyvern", "openhands", "promptflow", "localstack", "jumpserver", "zentral", "letta", "flagsmith", "phoenix", "nautobot", "polar", "pgadmin4", "db-gpt", "recipes", "bisheng")}
 
 
 def test_hop_recall_counts_the_judged_losses_a_finding_is_reported_at() -> None:

@@ -201,9 +201,19 @@ TRANSPORT_HOOK_BASES: dict[str, str] = {
     "requests.adapters.HTTPAdapter": "send",
 }
 LOG_RECORD_FACTORY = "logging.setLogRecordFactory"
+# loguru's callables that run for every message, in the thread that logs it (`enqueue=True`
+# too: only the sink waits for the queue; verified with loguru 0.7.3): one that reads a
+# ContextVar makes logging context-aware. The call -> (positions, keywords) of them.
+LOGURU_HOOKS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
+    "loguru.logger.add": ((), ("filter", "format")),
+    "loguru.logger.configure": ((), ("patcher",)),
+    "loguru.logger.patch": ((0,), ()),
+}
 # What a file must contain to set up context-aware logging: structlog's merge, a record
-# factory, or a class deriving from a logging Filter, Formatter, LoggerAdapter or Handler.
+# factory, a class deriving from a logging Filter, Formatter, LoggerAdapter or Handler, or
+# loguru and one of its hooks.
 LOGGING_SETUP_CALLS = (b"merge_contextvars", b"merge_threadlocal", b"setLogRecordFactory")
+LOGURU_SETUP_WORDS = (b"filter", b"format", b"patch")
 LOGGING_SETUP_WORDS = (b"Filter", b"Formatter", b"Adapter", b"Handler")
 LOGGING_SETUP_CLASS = re.compile(
     rb"^[ \t]*class[ \t]+\w+[ \t]*\([^)]*(?:Filter|Formatter|LoggerAdapter|Handler)\b", re.MULTILINE

@@ -505,6 +505,8 @@ class _FileGraph:
             factory = self._reference(node.args[0], scope)
             if factory:
                 self.logging.append(["factory", factory, node.lineno])
+        if path in readers.LOGURU_HOOKS:
+            self._loguru_hooks(node, path, scope)
         if scope.qualname not in self.functions and not isinstance(scope.node, ast.Lambda):
             # module level or a class body: runs once, at import
             if isinstance(func, ast.Attribute) and func.attr == "set" and not scope.qualname:
@@ -582,6 +584,18 @@ class _FileGraph:
             # something: an element of a table, a call's result, a loop variable or an
             # outer function's parameter is dispatch whose targets are out of sight.
             self._record(scope, reference, line)
+
+    def _loguru_hooks(self, node: ast.Call, path: str, scope: _Scope) -> None:
+        """`logger.add(sink, filter=TraceIdFilter())`: the project callables loguru runs for
+        every message (`semantics.context_readers.LOGURU_HOOKS`)."""
+        positions, keywords = readers.LOGURU_HOOKS[path]
+        given = [(index, node.args[index]) for index in positions if index < len(node.args)]
+        given += [(keyword.arg, keyword.value) for keyword in node.keywords if keyword.arg in keywords]
+        for what, argument in given:
+            hook = self._reference(argument, scope)
+            if hook is not None and hook[:2] in ("L:", "P:", "S:"):
+                kind = f"loguru {what}" if isinstance(what, str) else "loguru patcher"
+                self.logging.append([kind, hook, node.lineno])
 
     def _program_root(self, path: str, method: Optional[str], called: bool) -> str:
         """What a decorator makes of its function when it runs it once per process: a

@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     from ctxlint.settings import Settings
 
 
-FACTS_VERSION = 21
+FACTS_VERSION = 22
 
 # A file whose mtime is this close to "now" may still change within the same timestamp
 # tick; its stat signature is not trusted on the next run (git's "racy clean" problem).
@@ -99,8 +99,10 @@ def _python_facts(source: bytes) -> tuple[FileFacts, Optional[ast.Module]]:
     facts = FileFacts(used=used_libraries(source))
     facts.hops = any(token in source for token in hops.HOP_TOKENS)
     # (cheap word tests first: the regular expressions run on few files)
-    facts.logging_setup = any(t in source for t in readers.LOGGING_SETUP_CALLS) or (
-        any(t in source for t in readers.LOGGING_SETUP_WORDS) and _line_matches(source, b"class", readers.LOGGING_SETUP_CLASS)
+    facts.logging_setup = (
+        any(t in source for t in readers.LOGGING_SETUP_CALLS)
+        or (any(t in source for t in readers.LOGGING_SETUP_WORDS) and _line_matches(source, b"class", readers.LOGGING_SETUP_CLASS))
+        or (b"loguru" in source and any(t in source for t in readers.LOGURU_SETUP_WORDS))
     )
     facts.entry_points = _line_matches(source, b"@", entrypoints_table.DECORATED_HANDLER) or _line_matches(
         source, b"class", entrypoints_table.VIEW_CLASS

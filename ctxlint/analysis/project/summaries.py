@@ -745,11 +745,12 @@ class Summaries:
             else:
                 function = f"{module.name}.{target}" if kind == "hook" else self.function(target, module)
                 need = self.need(function) if function is not None else FREE
+                label = kind if kind.startswith("loguru") else f"logging {kind}"
                 if readers.CONTEXTVARS in need.parts:
-                    found = (readers.CONTEXTVARS, f"the logging {kind} `{display(function)}`, which reads a ContextVar")
+                    found = (readers.CONTEXTVARS, f"the {label} `{display(function)}`, which reads a ContextVar")
                     self.logging_variables = tuple(need.variables)
                 elif readers.FLASK in need.parts:
-                    found = (readers.FLASK, f"the logging {kind} `{display(function)}`, which reads Flask's context")
+                    found = (readers.FLASK, f"the {label} `{display(function)}`, which reads Flask's context")
             if found is not None:
                 break
         if found is None and instrumented_logging is not None:
