@@ -71,9 +71,9 @@ def ctxlint():
 # need code the rules really report. CTX201-CTX203 report a hop only when its work needs
 # the context and the hop is not start-up code: `audit` below reads a ContextVar, and the
 # thread is started per call (in `handle`). CTX201's (unsafe) fix runs the target in
-# `contextvars.copy_context()`. CTX201 is a preview rule (benchmarks/precision/ctx2.md):
-# a test relying on this canary selects the family (`extend-select = ["CTX2"]` in its
-# config, `--extend-select CTX2`, or `--preview`).
+# `contextvars.copy_context()`. CTX201 is default since the tenth round of
+# benchmarks/precision/ctx2.md; the tests written while it was preview still select the
+# family (`extend-select = ["CTX2"]` in their config, `--extend-select CTX2`, or `--preview`).
 READS_CONTEXT = """\
 from contextvars import ContextVar
 

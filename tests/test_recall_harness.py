@@ -14,7 +14,7 @@ from conftest import REPO
 
 BUGS = REPO / "benchmarks" / "bugs"
 FOUND = BUGS / "ctx5" / "otel_django_attach_in_process_request.py"  # a default rule finds it
-PREVIEW = BUGS / "ctx2" / "ctx201_crewai_async_task.py"  # only the preview CTX201 does
+PREVIEW = BUGS / "ctx4" / "coinbasepro_client_requests_without_timeout.py"  # only the preview CTX403 does
 NEGATIVE = BUGS / "ctx2" / "ctx201_sentry_background_worker_ok.py"
 
 
@@ -31,11 +31,11 @@ def test_default_rules_find_the_default_case_and_miss_the_preview_one() -> None:
     counts = score(FOUND, PREVIEW, NEGATIVE)
     assert (counts["positives"], counts["found"], counts["negatives"], counts["false_positives"]) == (2, 1, 1, 0)
     assert counts["families"]["CTX5"]["found"] == 1
-    assert counts["families"]["CTX2"]["found"] == 0
+    assert counts["families"]["CTX4"]["found"] == 0
 
 
 def test_extend_select_turns_the_preview_rules_on() -> None:
-    counts = score("--extend-select", "CTX2", PREVIEW, NEGATIVE)
+    counts = score("--extend-select", "CTX403", PREVIEW, NEGATIVE)
     assert (counts["found"], counts["false_positives"]) == (1, 0)
 
 

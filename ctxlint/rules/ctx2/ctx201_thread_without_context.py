@@ -46,7 +46,6 @@ class ThreadWithoutContext(ContextCarryingRule):
 
     code = "CTX201"
     name = "thread-without-context"
-    preview = True
     fix = "unsafe"
     triggers = ("Thread", "Timer", "start_new")
     modules = tuple(sorted(sem.THREAD_STARTERS))  # the only calls it judges

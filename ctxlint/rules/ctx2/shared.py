@@ -89,10 +89,9 @@ HOW_THE_WORK_IS_JUDGED = """
     Sentry or context-aware logging) is told nothing about callables of unknown origin.
 
     Precision (`benchmarks/precision/ctx2.md`): on the 31 library distributions every
-    finding is a true positive; on twenty-two real services CTX202 has 22 of 23 and CTX203 5
-    of 5, so both are default. CTX201 has 8 of 9 and is preview: an optional thread only
-    start-up code switches on (outside integration tests) is still reported. A service
-    turns it on with `extend-select = ["CTX201"]`.
+    finding is a true positive; on twenty-six real services CTX201 has 9 of 10, CTX202 22
+    of 23 and CTX203 5 of 5, so all three are default. CTX201's other finding is debatable:
+    an optional thread only start-up code switches on (outside integration tests).
 """
 
 class ContextCarryingRule(Rule):
