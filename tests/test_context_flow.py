@@ -246,6 +246,57 @@ def test_a_copied_context_alone_shares_the_callers_sentry_scopes(tmp_path: Path)
     assert seen["caller_span_is_workers"] is True
 
 
+LOGURU_RUNTIME = """
+    import contextvars
+    import json
+    import threading
+
+    from loguru import logger
+
+    trace_id = contextvars.ContextVar("trace_id", default=None)
+    lines = []
+
+
+    class TraceIdFilter:
+        def __call__(self, record):
+            record["extra"]["trace_id"] = trace_id.get()
+            return True
+
+
+    def beat(file_id):
+        logger.warning("refresh failed for {}", file_id)
+
+
+    def parse(file_id):
+        trace_id.set("trace-7")
+        worker = threading.Thread(target=beat, args=(file_id,))
+        worker.start()
+        worker.join()
+
+
+    if __name__ == "__main__":
+        logger.remove()
+        logger.add(lines.append, format="{extra[trace_id]} {message}", filter=TraceIdFilter())
+        parse(3)
+        print(json.dumps({"worker_line": lines[-1].strip()}))
+"""
+
+
+def test_a_loguru_filter_that_reads_a_contextvar_makes_logging_context_aware(tmp_path: Path) -> None:
+    messages = findings_of("context_flow_loguru")
+    assert "`_keep_alive` logs through the loguru filter `TraceIdFilter.__call__`, which reads a ContextVar" in messages[24]
+    assert sorted(messages) == [24]  # counting pages logs nothing
+
+    # with the real loguru: the filter runs in the thread that logs, so the fix carries the id
+    program = tmp_path / "parse.py"
+    program.write_text(textwrap.dedent(LOGURU_RUNTIME), encoding="utf-8")
+    assert run_program(program)["worker_line"] == "None refresh failed for 3"
+    assert [f["code"] for f in run_json(".", cwd=tmp_path)] == ["CTX201"]
+    fixed = run_ctxlint("check", "--no-cache", "--fix", "--unsafe-fixes", ".", cwd=tmp_path)
+    assert fixed.returncode == 0, fixed.stdout.decode() + fixed.stderr.decode()
+    assert run_program(program)["worker_line"] == "trace-7 refresh failed for 3"
+
+
 def test_where_a_hop_runs_decides_what_it_can_lose() -> None:
     found = run_json(".", cwd=TESTDATA / "projects" / "context_flow_scope")
     messages = {(Path(f["filename"]).name, f["line"]): f["message"] for f in found}

@@ -21,14 +21,15 @@ A contributor extends these tables; a user reads them to know why work was judge
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import Optional, Union
 
 CONTEXTVARS = "contextvars"
 FLASK = "flask"
 OTEL = "opentelemetry"
 SENTRY = "sentry"
 LIBRARY = "library"
-PARTS = (CONTEXTVARS, FLASK, LIBRARY, OTEL, SENTRY)  # the order a finding looks for the one it names
+# The order a finding looks for the part it names: first the ones no integration carries.
+PARTS = (CONTEXTVARS, FLASK, LIBRARY, OTEL, SENTRY)
 
 CONTEXT_VAR_CLASS = "contextvars.ContextVar"
 
@@ -203,11 +204,12 @@ TRANSPORT_HOOK_BASES: dict[str, str] = {
 LOG_RECORD_FACTORY = "logging.setLogRecordFactory"
 # loguru's callables that run for every message, in the thread that logs it (`enqueue=True`
 # too: only the sink waits for the queue; verified with loguru 0.7.3): one that reads a
-# ContextVar makes logging context-aware. The call -> (positions, keywords) of them.
-LOGURU_HOOKS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
-    "loguru.logger.add": ((), ("filter", "format")),
-    "loguru.logger.configure": ((), ("patcher",)),
-    "loguru.logger.patch": ((0,), ()),
+# ContextVar makes logging context-aware. The call -> {argument (keyword or position): what
+# the callable handed there is}.
+LOGURU_HOOKS: dict[str, dict[Union[str, int], str]] = {
+    "loguru.logger.add": {"filter": "filter", "format": "format"},
+    "loguru.logger.configure": {"patcher": "patcher"},
+    "loguru.logger.patch": {0: "patcher"},
 }
 # What a file must contain to set up context-aware logging: structlog's merge, a record
 # factory, a class deriving from a logging Filter, Formatter, LoggerAdapter or Handler, or

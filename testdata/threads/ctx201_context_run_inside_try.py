@@ -1,4 +1,4 @@
-# ctxlint: extend-select = ["CTX2"]  # CTX201 is preview
+# (CTX201 is default since the tenth round of benchmarks/precision/ctx2.md)
 # CTX201 regression (prefect's flow-run suspension observer): the target runs its work
 # through a context captured before the thread starts, inside `try` for error handling.
 import asyncio

@@ -1,4 +1,4 @@
-# ctxlint: extend-select = ["CTX2"]  # CTX201 is preview
+# (CTX201 is default since the tenth round of benchmarks/precision/ctx2.md)
 # ctxlint: target-version = "py314"
 # On 3.14 an explicit `context=` carries the context into the thread.
 import contextvars

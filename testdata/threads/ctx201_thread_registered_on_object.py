@@ -1,4 +1,4 @@
-# ctxlint: extend-select = ["CTX2"]  # CTX201 is preview
+# (CTX201 is default since the tenth round of benchmarks/precision/ctx2.md)
 # CTX201 regression (distributed's thread pools, `self._thread = thread = Thread(...)`):
 # a thread stored on an object, directly or through a local name, is a service thread
 # owned by that object. Not reported outside entry points.

@@ -527,8 +527,8 @@ class _FileGraph:
                 and mention is not None and mention.startswith("P:") and canonical(mention[2:]) in readers.RUNNERS
             )
             if mention is not None:  # (a subscript: a table's entry)
-                for entry in mention[2:].split("|") if mention is not None and mention.startswith(_ENTRY) else [mention]:
-                    if entry is not None and (entry[:2] in ("L:", "P:", "S:") or entry.startswith(OWN_PARAMETER)):
+                for entry in mention[2:].split("|") if mention.startswith(_ENTRY) else [mention]:
+                    if entry[:2] in ("L:", "P:", "S:") or entry.startswith(OWN_PARAMETER):
                         self._record(scope, "A:" + entry, argument.lineno)
                         if emptied:
                             scope.facts.setdefault("emptied", set()).add(entry)
@@ -588,14 +588,12 @@ class _FileGraph:
     def _loguru_hooks(self, node: ast.Call, path: str, scope: _Scope) -> None:
         """`logger.add(sink, filter=TraceIdFilter())`: the project callables loguru runs for
         every message (`semantics.context_readers.LOGURU_HOOKS`)."""
-        positions, keywords = readers.LOGURU_HOOKS[path]
-        given = [(index, node.args[index]) for index in positions if index < len(node.args)]
-        given += [(keyword.arg, keyword.value) for keyword in node.keywords if keyword.arg in keywords]
-        for what, argument in given:
-            hook = self._reference(argument, scope)
+        keywords = {keyword.arg: keyword.value for keyword in node.keywords}
+        for where, what in readers.LOGURU_HOOKS[path].items():
+            given = node.args[where] if isinstance(where, int) and where < len(node.args) else keywords.get(where)
+            hook = self._reference(given, scope) if given is not None else None
             if hook is not None and hook[:2] in ("L:", "P:", "S:"):
-                kind = f"loguru {what}" if isinstance(what, str) else "loguru patcher"
-                self.logging.append([kind, hook, node.lineno])
+                self.logging.append([f"loguru {what}", hook, node.lineno])
 
     def _program_root(self, path: str, method: Optional[str], called: bool) -> str:
         """What a decorator makes of its function when it runs it once per process: a

@@ -145,7 +145,7 @@ def scan_tree(tree: ast.AST) -> Scan:
         elif kind is ast.Constant:
             continue
         children = []
-        for name in _CODE_FIELDS.get(kind) or code_fields(kind):
+        for name in code_fields(kind):
             value = getattr(node, name, None)
             if type(value) is list:
                 children.extend(item for item in value if item is not None)

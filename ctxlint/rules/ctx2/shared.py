@@ -59,10 +59,10 @@ HOW_THE_WORK_IS_JUDGED = """
     handler (an ASGI application included), or reached from code that sets a ContextVar.
     Work that needs nothing (computation, files, locks, third-party calls) is never
     reported, nor is Flask's context where the work pushes its own
-    (`with app.app_context():`). A project ContextVar is lost only where it can hold a value: in the code
-    that runs after one of its `set`s until it is undone (the setter, what it calls, and
-    the callers it leaves the value to, a generator's consumer while it is suspended;
-    `analysis/project/variables.py`). Where that is not known (a set at import, in
+    (`with app.app_context():`). A project ContextVar is lost only where it can hold a
+    value: in the code that runs after one of its `set`s until it is undone (the setter,
+    what it calls, and the callers it leaves the value to, a generator's consumer while it
+    is suspended; `analysis/project/variables.py`). Where that is not known (a set at import, in
     `main()` or a sync handler, or with callers out of sight), it may hold anywhere.
 
     A method the work calls on an object of unknown type (`self.store.add_watch(...)`) is
@@ -211,8 +211,6 @@ def sentry_helper_source(sentry: str) -> str:
         f"        return function(*args, **kwargs)\n"
     )
 
-
-# The part a message names first: the one no integration can ever carry.
 
 
 def own_loops(function: cst.FunctionDef) -> list[cst.While]:
