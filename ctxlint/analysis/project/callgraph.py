@@ -43,7 +43,7 @@ import sys
 from collections import deque
 from typing import Iterator, Optional, Union
 
-from ctxlint.analysis.project.scan import code_fields
+from ctxlint.analysis.project.scan import CONSTANT_NODES, code_fields
 from ctxlint.semantics import canonical, concurrency
 from ctxlint.semantics import context_readers as readers
 from ctxlint.semantics import entrypoints as entrypoint_table
@@ -64,9 +64,7 @@ EMPTY_GRAPH: dict = {
 # The fields that hold blocks: statements, `except` clauses, `match` cases.
 _BLOCK_FIELD_NAMES = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
 _BLOCK_FIELDS: dict[type, tuple[str, ...]] = {}  # statement type -> its fields among them
-_LEAVES = frozenset(
-    {ast.Constant, ast.Load, ast.Store, ast.Del, ast.Pass, ast.Break, ast.Continue, ast.alias, ast.MatchSingleton}
-)
+_LEAVES = frozenset({*CONSTANT_NODES, ast.Load, ast.Store, ast.Del, ast.Pass, ast.Break, ast.Continue, ast.alias})
 # A ContextVar's methods as the call graph records them (module docstring).
 _VARIABLE_METHODS = {"get": "V", "set": "T", "reset": "X"}
 _HOP_NAMES = frozenset({"Thread", "Timer", "start_new_thread", "submit", "map", "run_in_executor", "apply_async", "Process"})

@@ -15,7 +15,8 @@ _SCALAR_FIELDS = frozenset(
     {"ctx", "id", "arg", "attr", "name", "asname", "names", "module", "level", "type_comment", "kind",
      "conversion", "is_async", "simple", "rest", "kwd_attrs", "tag", "op", "ops", "str"}
 )
-_VALUES = (ast.Constant, ast.MatchSingleton)  # their `value` is a constant, not a node
+# Nodes whose `value` is a constant, not a node (`match` patterns exist from Python 3.10).
+CONSTANT_NODES = tuple(getattr(ast, name) for name in ("Constant", "MatchSingleton") if hasattr(ast, name))
 _CODE_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
@@ -25,7 +26,7 @@ def code_fields(kind: type) -> tuple[str, ...]:
     beats testing every value for being a node, in the project pass's hot loops."""
     fields = _CODE_FIELDS.get(kind)
     if fields is None:
-        fields = _CODE_FIELDS[kind] = () if kind in _VALUES else tuple(f for f in kind._fields if f not in _SCALAR_FIELDS)
+        fields = _CODE_FIELDS[kind] = () if kind in CONSTANT_NODES else tuple(f for f in kind._fields if f not in _SCALAR_FIELDS)
     return fields
 
 
