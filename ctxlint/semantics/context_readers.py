@@ -96,6 +96,7 @@ FLASK_LOCALS: dict[str, str] = {
     "flask_babel.lazy_gettext": "flask-babel's locale (the request context)",
     "flask_babel._": "flask-babel's locale (the request context)",
 }
+FLASK_MODULES = ("flask", "flask_babel")  # the modules whose locals FLASK_LOCALS lists
 # Methods of a Flask application that push its context for the block they open
 # (`with app.app_context():`): the code inside has Flask's context of its own.
 FLASK_CONTEXT_PUSHERS = frozenset({"app_context", "request_context", "test_request_context"})

@@ -194,7 +194,7 @@ class _FileGraph:
         # Names whose loads are looked at (Flask's context locals, structlog's merge): the
         # rest of the loads are skipped without resolving them.
         self.context_heads = {
-            name for name, path in self.aliases.items() if path.split(".")[0] in ("flask", "flask_babel", "structlog")
+            name for name, path in self.aliases.items() if path.split(".")[0] in (*readers.FLASK_MODULES, "structlog")
         }
         self.cli = any(path.split(".")[0] in entrypoint_table.CLI_LIBRARIES for path in self.aliases.values())
         for statement in self.tree.body:
@@ -466,7 +466,7 @@ class _FileGraph:
         if path in readers.STRUCTLOG_MERGE:
             self.logging.append(["structlog", path, node.lineno])
             return
-        found = readers.reading_call(path) if path.split(".")[0] in ("flask", "flask_babel") else None
+        found = readers.reading_call(path) if path.split(".")[0] in readers.FLASK_MODULES else None
         if found is not None and scope.qualname in self.functions and not self.guarded:
             self._record(scope, f"R:{found[0]}:{found[1]}", node.lineno)
 
@@ -566,7 +566,7 @@ class _FileGraph:
         if path is not None:
             found = readers.reading_call(path)
             if found is not None:
-                if not (self.guarded and path.split(".")[0] in ("flask", "flask_babel")):
+                if not (self.guarded and path.split(".")[0] in readers.FLASK_MODULES):
                     self._record(scope, f"R:{found[0]}:{found[1]} (`{_short(path)}`)", line)
                 return
         if isinstance(func, ast.Attribute) and func.attr == "run" and node.args and self._is_context(func.value, scope):
