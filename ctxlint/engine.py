@@ -29,7 +29,6 @@ from types import CodeType
 from typing import Iterable, Optional, Sequence, Union
 
 import libcst as cst
-from libcst._nodes.base import CSTNode
 
 from ctxlint.analysis.project import ProjectFacts
 from ctxlint.analysis.project.callgraph import graph_of_source
@@ -42,6 +41,7 @@ from ctxlint.rules import registry
 from ctxlint.rules.base import FileContext, Report, Rule
 from ctxlint.settings import Settings
 from ctxlint.source import DecodeError, SourceText, decode, parser_limit
+from ctxlint.trusted_parse import parse_compiled
 
 SYNTAX_ERROR = "CTX001"
 INTERNAL_ERROR = "CTX002"
@@ -296,32 +296,6 @@ def _deep_recursion():
     return _recursion_limit(max(sys.getrecursionlimit(), DEEP_RECURSION_LIMIT))
 
 
-# Every LibCST node validates itself when constructed (`CSTNode.__post_init__` calls
-# `_validate`), the parser's output included: a fifth of the cost of `parse_module`. For a
-# text CPython has just compiled, that work cannot find anything (the tree of valid Python
-# is valid; LibCST's own source says as much in a PERF note on `__post_init__`), so it is
-# switched off for that one call. Nodes built by rules and fixes are still validated. The
-# switch is used only if `__post_init__` is exactly the one-line hook it expects.
-_VALIDATING_POST_INIT = CSTNode.__dict__.get("__post_init__")
-_CAN_SKIP_VALIDATION = getattr(getattr(_VALIDATING_POST_INIT, "__code__", None), "co_names", None) == ("_validate",)
-
-
-def _no_validation(self: CSTNode) -> None:
-    pass
-
-
-@contextmanager
-def _unvalidated_nodes():
-    if not _CAN_SKIP_VALIDATION:
-        yield
-        return
-    CSTNode.__post_init__ = _no_validation  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        CSTNode.__post_init__ = _VALIDATING_POST_INIT  # type: ignore[method-assign]
-
-
 @dataclass(frozen=True)
 class SyntaxProblem:
     reason: str
@@ -348,8 +322,7 @@ def _parse(text: str, cpython_accepted: bool = False):
     """A LibCST module, or the `SyntaxProblem` saying why it cannot be parsed."""
     try:
         if cpython_accepted:
-            with _unvalidated_nodes():
-                return cst.parse_module(text)
+            return parse_compiled(text)
         return cst.parse_module(text)
     except cst.ParserSyntaxError as exc:
         # CPython's own message and position are clearer than LibCST's when both reject it.
