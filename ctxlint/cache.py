@@ -21,11 +21,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import time
 from pathlib import Path
 from typing import Optional
 
-from ctxlint.build import build_fingerprint
+from ctxlint.build import build_fingerprint, stale_entries
 from ctxlint.findings import Finding
 
 CACHE_FORMAT = 2
@@ -111,10 +112,14 @@ def _trusted_mtime(stat: Optional[os.stat_result]) -> Optional[int]:
 
 
 def _prune(folder: Path) -> None:
-    """Keep the most recently used result files of this build."""
+    """Keep the most recently used result files of this build, and the folder of one other
+    build."""
     try:
         files = sorted(folder.glob("results-*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
         for stale in files[KEEP_RESULT_FILES:]:
             stale.unlink()
+        others = [entry for entry in folder.parent.iterdir() if entry.is_dir() and entry != folder]
     except OSError:
-        pass
+        return
+    for stale in stale_entries(others):
+        shutil.rmtree(stale, ignore_errors=True)

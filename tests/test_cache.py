@@ -174,3 +174,35 @@ def test_a_callee_that_starts_reading_the_context_is_seen_by_its_callers_hop(pro
     assert lint(project)[0] == ["orders.py:9 CTX202", "worker.py:5 CTX201"]
     edit(project / "helpers.py", FREE_HELPER)
     assert lint(project)[0] == ["worker.py:5 CTX201"]
+
+
+def test_what_older_builds_left_in_the_cache_is_pruned_but_the_latest(project: Path):
+    """An upgrade writes its facts and results under a new build fingerprint; the files of
+    earlier builds are deleted, all but the most recently written (another build, say a
+    pre-commit hook's, may take turns with this one on the same project)."""
+    lint(project)
+    cache = project / ".ctxlint_cache"
+    (current_facts,) = cache.glob("facts-*.json")
+    (current_results,) = [entry for entry in cache.iterdir() if entry.is_dir()]
+    tag = current_facts.stem.rpartition("-")[2]
+    now = current_facts.stat().st_mtime
+    for age, build in ((300, "0.0.1-aaaaaaaaaaaa"), (200, "0.0.2-bbbbbbbbbbbb"), (100, "0.0.3-cccccccccccc")):
+        for suffix in (".json", ".flow"):
+            old = cache / f"facts-{build}-1-{tag}{suffix}"
+            old.write_text("{}", encoding="utf-8")
+            os.utime(old, (now - age, now - age))
+        results = cache / build
+        results.mkdir()
+        (results / "results-2-x-y.json").write_text("{}", encoding="utf-8")
+        os.utime(results, (now - age, now - age))
+    (project / "constants.py").write_text("VALUE = 2\n", encoding="utf-8")  # the facts are written again
+
+    lint(project)
+
+    assert sorted(path.name for path in cache.glob("facts-*")) == sorted(
+        [current_facts.name, current_facts.with_suffix(".flow").name, f"facts-0.0.3-cccccccccccc-1-{tag}.json",
+         f"facts-0.0.3-cccccccccccc-1-{tag}.flow"]
+    )
+    assert sorted(entry.name for entry in cache.iterdir() if entry.is_dir()) == sorted(
+        [current_results.name, "0.0.3-cccccccccccc"]
+    )

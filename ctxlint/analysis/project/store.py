@@ -38,7 +38,7 @@ from ctxlint.analysis.project.summaries import (
     program_of,
 )
 from ctxlint.analysis.project.variables import VariableScopes
-from ctxlint.build import build_fingerprint
+from ctxlint.build import build_fingerprint, stale_entries
 from ctxlint.collector import cycle_collection_paused
 from ctxlint.config_files import CONFIG_NAMES, ctxlint_table, load_toml
 from ctxlint.discovery import PYTHON_SUFFIXES, exclude_spec, walk_files
@@ -239,6 +239,7 @@ def _compute_facts(settings: Settings, cache_dir: Optional[Path], jobs: int) -> 
     facts.flow = flow
     if cache_file is not None and (changed or parsed or set(entries) != set(cached)):
         _write_json(cache_file, entries)
+        _prune_other_builds(cache_file)
     _MEMO[(str(root), settings.fingerprint())] = facts
     return facts
 
@@ -660,6 +661,21 @@ def _write_flow(cache_file: Path, key: str, flow: ContextFlow) -> None:
         os.replace(temporary, cache_file.with_suffix(".flow"))
     except OSError:
         pass  # a cache that cannot be written only costs time
+
+
+def _prune_other_builds(cache_file: Path) -> None:
+    """Delete the project's facts that older builds of ctxlint wrote (but the latest)."""
+    tag = cache_file.stem.rpartition("-")[2]
+    try:
+        others = [path for path in cache_file.parent.glob(f"facts-*-{tag}.json") if path != cache_file]
+    except OSError:
+        return
+    for stale in stale_entries(others):
+        for path in (stale, stale.with_suffix(".flow")):
+            try:
+                path.unlink()
+            except OSError:
+                pass
 
 
 def _write_json(path: Path, data: object) -> None:
