@@ -9,11 +9,14 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
+import subprocess
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
-from conftest import run_ctxlint
+from conftest import run_ctxlint, script
 
 SERVICE = textwrap.dedent(
     """
@@ -199,10 +202,47 @@ def test_what_older_builds_left_in_the_cache_is_pruned_but_the_latest(project: P
 
     lint(project)
 
-    assert sorted(path.name for path in cache.glob("facts-*")) == sorted(
+    assert sorted(path.name for path in cache.glob("facts-*") if path.suffix != ".lock") == sorted(
         [current_facts.name, current_facts.with_suffix(".flow").name, f"facts-0.0.3-cccccccccccc-1-{tag}.json",
          f"facts-0.0.3-cccccccccccc-1-{tag}.flow"]
     )
     assert sorted(entry.name for entry in cache.iterdir() if entry.is_dir()) == sorted(
         [current_results.name, "0.0.3-cccccccccccc"]
     )
+
+
+def test_a_run_waits_while_another_computes_the_projects_facts_then_reads_them(project: Path):
+    """pre-commit runs the hook in several processes at once, and flake8's workers reach a
+    project together: while one process holds the project's lock (computing its facts),
+    another waits, then reads the facts from the cache instead of computing them again."""
+    fcntl = pytest.importorskip("fcntl")
+    expected, _linted, _cached = lint(project)
+    cache = project / ".ctxlint_cache"
+    (lock_file,) = cache.glob("facts-*.lock")
+    with open(lock_file, "ab") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # another process is computing the facts
+        waiting = subprocess.Popen(
+            [script("ctxlint"), "check", "--output-format", "json"],
+            cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )
+        time.sleep(2)
+        assert waiting.poll() is None, waiting.communicate()  # still waiting for the lock
+    stdout, stderr = waiting.communicate(timeout=120)  # the lock is released: it goes on
+    assert waiting.returncode == 1, stderr.decode()
+    assert sorted(f"{f['filename']}:{f['line']} {f['code']}" for f in json.loads(stdout)) == expected
+
+
+def test_processes_started_together_report_what_one_reports(project: Path):
+    expected, _linted, _cached = lint(project)
+    shutil.rmtree(project / ".ctxlint_cache")
+    runs = [
+        subprocess.Popen([script("ctxlint"), "check", "--output-format", "json", name], cwd=project,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        for name in ("service.py", "worker.py", "telemetry.py", "constants.py")
+    ]
+    found = []
+    for run in runs:
+        stdout, stderr = run.communicate(timeout=120)
+        assert run.returncode in (0, 1), stderr.decode()
+        found.extend(f"{f['filename']}:{f['line']} {f['code']}" for f in json.loads(stdout))
+    assert sorted(found) == expected

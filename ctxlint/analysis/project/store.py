@@ -27,6 +27,7 @@ from ctxlint.analysis.project.inventory import (
     launch_kind,
     used_libraries,
 )
+from ctxlint.analysis.project.one_at_a_time import one_at_a_time
 from ctxlint.analysis.project.summaries import (
     EMPTY_GRAPH,
     ContextFlow,
@@ -171,14 +172,24 @@ _MEMO: dict[tuple, ProjectFacts] = {}
 _WORD = re.compile(rb"\w+")  # a word of code
 
 def _cache_file(cache_dir: Path, root: Path) -> Path:
-    tag = hashlib.sha256(str(root).encode()).hexdigest()[:12]
-    return cache_dir / f"facts-{build_fingerprint()}-{FACTS_VERSION}-{tag}.json"
+    return cache_dir / f"facts-{build_fingerprint()}-{FACTS_VERSION}-{_root_tag(root)}.json"
+
+
+def _root_tag(root: Path) -> str:
+    return hashlib.sha256(str(root).encode()).hexdigest()[:12]
+
 
 def compute_facts(settings: Settings, cache_dir: Optional[Path], jobs: int = 1) -> ProjectFacts:
     """The project's facts. Each file's extraction is cached by (mtime, size), then by
     content hash, so a run re-reads only files that changed since the last one. With
-    `jobs` > 1, the files the cache lacks are read by that many processes."""
-    with cycle_collection_paused():  # syntax trees, graphs and cache entries hold no cycles
+    `jobs` > 1, the files the cache lacks are read by that many processes. Processes that
+    want the same project's facts at once compute them one at a time (the later ones read
+    the cache the first wrote)."""
+    lock_file = None
+    if cache_dir is not None and _cache_folder(cache_dir):
+        lock_file = cache_dir / f"facts-{_root_tag(Path(settings.root))}.lock"
+    # (syntax trees, graphs and cache entries hold no cycles)
+    with one_at_a_time(lock_file), cycle_collection_paused():
         return _compute_facts(settings, cache_dir, jobs)
 
 
@@ -678,12 +689,22 @@ def _prune_other_builds(cache_file: Path) -> None:
                 pass
 
 
-def _write_json(path: Path, data: object) -> None:
+def _cache_folder(folder: Path) -> bool:
+    """Create the cache folder, telling git to ignore it; False if it cannot be written."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        marker = path.parent / ".gitignore"
+        folder.mkdir(parents=True, exist_ok=True)
+        marker = folder / ".gitignore"
         if not os.path.exists(marker):
             marker.write_text("# created by ctxlint\n*\n", encoding="utf-8")
+    except OSError:
+        return False
+    return True
+
+
+def _write_json(path: Path, data: object) -> None:
+    if not _cache_folder(path.parent):
+        return
+    try:
         temporary = path.with_suffix(f".{os.getpid()}.tmp")
         temporary.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
         os.replace(temporary, path)
