@@ -26,7 +26,8 @@ import time
 from pathlib import Path
 from typing import Optional
 
-from ctxlint.build import build_fingerprint, stale_entries
+from ctxlint.build import build_fingerprint
+from ctxlint.cache_folder import cache_folder, stale_entries
 from ctxlint.findings import Finding
 
 CACHE_FORMAT = 2
@@ -87,11 +88,10 @@ class ResultCache:
     def save(self) -> None:
         if not self.dirty:
             return
+        if not cache_folder(self.directory):
+            return  # an unwritable cache only costs time
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            marker = self.directory / ".gitignore"
-            if not marker.exists():
-                marker.write_text("# created by ctxlint\n*\n", encoding="utf-8")
+            self.folder.mkdir(exist_ok=True)
             temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
             temporary.write_text(json.dumps(self.entries, separators=(",", ":")), encoding="utf-8")
             os.replace(temporary, self.path)

@@ -39,7 +39,8 @@ from ctxlint.analysis.project.summaries import (
     program_of,
 )
 from ctxlint.analysis.project.variables import VariableScopes
-from ctxlint.build import build_fingerprint, stale_entries
+from ctxlint.build import build_fingerprint
+from ctxlint.cache_folder import cache_folder, stale_entries
 from ctxlint.collector import cycle_collection_paused
 from ctxlint.config_files import CONFIG_NAMES, ctxlint_table, load_toml
 from ctxlint.discovery import PYTHON_SUFFIXES, exclude_spec, walk_files
@@ -186,7 +187,7 @@ def compute_facts(settings: Settings, cache_dir: Optional[Path], jobs: int = 1) 
     want the same project's facts at once compute them one at a time (the later ones read
     the cache the first wrote)."""
     lock_file = None
-    if cache_dir is not None and _cache_folder(cache_dir):
+    if cache_dir is not None and cache_folder(cache_dir):
         lock_file = cache_dir / f"facts-{_root_tag(Path(settings.root))}.lock"
     # (syntax trees, graphs and cache entries hold no cycles)
     with one_at_a_time(lock_file), cycle_collection_paused():
@@ -665,8 +666,9 @@ def _write_flow(cache_file: Path, key: str, flow: ContextFlow) -> None:
         data = pickle.dumps((key, flow), protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:
         return
+    if not cache_folder(cache_file.parent):
+        return
     try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
         temporary = cache_file.with_suffix(f".{os.getpid()}.flowtmp")
         temporary.write_bytes(data)
         os.replace(temporary, cache_file.with_suffix(".flow"))
@@ -689,20 +691,8 @@ def _prune_other_builds(cache_file: Path) -> None:
                 pass
 
 
-def _cache_folder(folder: Path) -> bool:
-    """Create the cache folder, telling git to ignore it; False if it cannot be written."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        marker = folder / ".gitignore"
-        if not os.path.exists(marker):
-            marker.write_text("# created by ctxlint\n*\n", encoding="utf-8")
-    except OSError:
-        return False
-    return True
-
-
 def _write_json(path: Path, data: object) -> None:
-    if not _cache_folder(path.parent):
+    if not cache_folder(path.parent):
         return
     try:
         temporary = path.with_suffix(f".{os.getpid()}.tmp")
